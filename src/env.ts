@@ -1,0 +1,62 @@
+/**
+ * Process-wide records about `process.env`, shared by every copy of this package in the process
+ * (two bundled copies must agree on what the deploy-time values were and who wrote what).
+ */
+interface EnvRegistry {
+  /** The value each variable had before this package first wrote it (undefined: it was unset). */
+  readonly deployTime: Map<string, string | undefined>
+  /** What this package last wrote to each variable. */
+  readonly written: Map<string, string | undefined>
+  /** Bumped on every write: an instance whose last sync saw the same number needs to write nothing. */
+  seq: number
+}
+
+const REGISTRY = Symbol.for('middy-secrets')
+
+const registry = (): EnvRegistry => {
+  const g = globalThis as unknown as Record<symbol, { env?: EnvRegistry } | undefined>
+  let shared = g[REGISTRY]
+  if (!shared) {
+    shared = {}
+    g[REGISTRY] = shared
+  }
+  if (!shared.env) shared.env = { deployTime: new Map(), written: new Map(), seq: 0 }
+  return shared.env
+}
+
+/** Records the deploy-time value of each variable not yet recorded. Call before any write. */
+export const recordDeployTime = (names: Iterable<string>): void => {
+  const { deployTime } = registry()
+  for (const name of names) {
+    if (!deployTime.has(name)) deployTime.set(name, process.env[name])
+  }
+}
+
+/** The value a variable had before this package wrote it anywhere in the process. */
+export const deployTimeValue = (name: string): string | undefined => {
+  const { deployTime } = registry()
+  return deployTime.has(name) ? deployTime.get(name) : process.env[name]
+}
+
+/** The shared record: read `seq` on the hot path to know whether anyone wrote since the last sync. */
+export const envRegistry = (): { readonly seq: number } => registry()
+
+/**
+ * Makes `process.env` hold `wanted`, writing only variables whose last write by this package differs:
+ * a write calls setenv and costs microseconds. Returns the sequence number after the writes.
+ */
+export const syncEnv = (wanted: ReadonlyMap<string, string | undefined>): number => {
+  const reg = registry()
+  for (const [name, wantedValue] of wanted) {
+    // No value wanted: leave a variable this package never wrote alone, restore one it did.
+    if (wantedValue === undefined && !reg.written.has(name)) continue
+    const value = wantedValue ?? reg.deployTime.get(name)
+    if (reg.written.has(name) && reg.written.get(name) === value) continue
+    if (!reg.deployTime.has(name)) reg.deployTime.set(name, process.env[name])
+    if (value === undefined) delete process.env[name]
+    else process.env[name] = value
+    reg.written.set(name, value)
+    reg.seq++
+  }
+  return reg.seq
+}

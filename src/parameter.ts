@@ -1,0 +1,104 @@
+/**
+ * A parsed reference to what one `fetchData` entry reads. `id` is what goes on the wire and what
+ * identifies the reference: two keys with the same `id` share one fetch.
+ */
+export interface ParameterRef {
+  readonly kind: 'name' | 'path'
+  /** As sent: `name`, `name:selector`, `arn…:selector`, or the path. */
+  readonly id: string
+  /** The plain parameter name (or path), as results and messages name it. */
+  readonly name: string
+  /** `':3'` or `':prod'` as results carry it, or `''`. */
+  readonly selector: string
+  /** The ARN without selector when the reference was an ARN, else `''`. */
+  readonly arn: string
+  /** A numeric version never changes: fetched once, never refreshed. */
+  readonly pinned: boolean
+  readonly recursive: boolean
+}
+
+const NAME_CHARS = /^[a-zA-Z0-9_.\-/]+$/
+const LABEL = /^[a-zA-Z_.-][a-zA-Z0-9_.-]{0,99}$/
+const VERSION = /^[1-9][0-9]{0,18}$/
+const ARN = /^(arn:aws[a-z-]*:ssm:[a-z0-9-]*:[0-9]{12}:parameter)\/(.+)$/
+const RESERVED = /^\/?(aws|ssm)/i
+// AWS's public parameters and the Secrets Manager bridge are readable though their names are reserved.
+const READABLE_RESERVED = /^\/aws\/(service|reference\/secretsmanager)\//
+const MAX_NAME = 1011
+const MAX_LEVELS = 15
+
+/** Why a name is not one SSM would accept, or undefined when it is fine. */
+export const nameProblem = (name: string): string | undefined => {
+  if (name.length === 0) return 'is empty'
+  if (name.length > MAX_NAME) return `is longer than ${MAX_NAME} characters`
+  if (!NAME_CHARS.test(name)) return 'may hold only a-z, A-Z, 0-9, _ . - and /'
+  if (name.includes('/')) {
+    if (!name.startsWith('/')) return 'is hierarchical and must start with /'
+    if (name.includes('//')) return 'has an empty level (//)'
+    const levels = name.split('/').length - 1
+    if (levels > MAX_LEVELS) return `is deeper than ${MAX_LEVELS} levels`
+  }
+  if (RESERVED.test(name) && !READABLE_RESERVED.test(name)) {
+    return "starts with 'aws' or 'ssm', which AWS reserves (only /aws/service/… and /aws/reference/secretsmanager/… are readable)"
+  }
+  return undefined
+}
+
+const selectorProblem = (selector: string): string | undefined => {
+  if (VERSION.test(selector)) return undefined
+  if (!LABEL.test(selector))
+    return 'is neither a version number nor a label (letters, digits, . - _; not starting with a digit)'
+  if (/^(aws|ssm)/i.test(selector)) return "is a label starting with 'aws' or 'ssm', which AWS reserves"
+  return undefined
+}
+
+/**
+ * Parses one reference. Throws a plain Error whose message describes the problem; the caller adds the key.
+ */
+export const parseRef = (input: string, recursive = true): ParameterRef => {
+  if (typeof input !== 'string' || input.length === 0) throw new Error('the parameter name is empty')
+  let arn = ''
+  let body = input
+  const arnMatch = ARN.exec(input)
+  if (arnMatch) {
+    // An ARN drops the name's leading slash; a name with a level has one, a flat name is ambiguous
+    // and results are matched by ARN as well.
+    const rest = arnMatch[2] as string
+    body = rest.includes('/') ? `/${rest}` : rest
+    const colon = body.indexOf(':')
+    arn = `${arnMatch[1]}/${colon === -1 ? rest : rest.slice(0, rest.indexOf(':'))}`
+  } else if (input.startsWith('arn:')) {
+    throw new Error('is not an SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>)')
+  }
+
+  if (body.endsWith('/')) {
+    if (arn) throw new Error('is an ARN of a path; give the path itself')
+    if (!body.startsWith('/')) throw new Error('is a path and must start with /')
+    if (body !== '/') {
+      const problem = nameProblem(body.slice(0, -1))
+      if (problem) throw new Error(`is a path that ${problem}`)
+    }
+    // The same path read recursively and not are two different fetches.
+    const id = recursive ? body : `${body} (direct children)`
+    return { kind: 'path', id, name: body, selector: '', arn: '', pinned: false, recursive }
+  }
+
+  const colon = body.indexOf(':')
+  const name = colon === -1 ? body : body.slice(0, colon)
+  const selector = colon === -1 ? '' : body.slice(colon + 1)
+  const problem = nameProblem(name)
+  if (problem) throw new Error(`has a name that ${problem}`)
+  if (colon !== -1) {
+    const selProblem = selectorProblem(selector)
+    if (selProblem) throw new Error(`has a selector that ${selProblem}`)
+  }
+  return {
+    kind: 'name',
+    id: input,
+    name,
+    selector: colon === -1 ? '' : `:${selector}`,
+    arn,
+    pinned: VERSION.test(selector),
+    recursive: false,
+  }
+}

@@ -1,0 +1,21 @@
+import type { FailureInfo } from './errors.js'
+import type { ParameterRef } from './parameter.js'
+
+/** A store value as fetched: a string for a name, relative name → string for a path. */
+export type RawValue = string | Readonly<Record<string, string>>
+
+/** What a source answers for one reference. */
+export type Outcome =
+  | { readonly ok: true; readonly raw: RawValue }
+  | { readonly ok: false; readonly failure: FailureInfo }
+
+/**
+ * Where values come from. The middleware and the refresh logic know nothing else about a store, so a
+ * second source (Secrets Manager) plugs in beside the SSM one.
+ */
+export interface Source {
+  /** Fetches every reference (ids are unique) concurrently; answers by reference id; never rejects. */
+  fetch(refs: readonly ParameterRef[], signal: AbortSignal): Promise<ReadonlyMap<string, Outcome>>
+  /** Store API calls made so far. */
+  readonly calls: number
+}

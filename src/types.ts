@@ -1,0 +1,153 @@
+import type { Context } from 'aws-lambda'
+
+/** A JSON value, as `transform: 'json'` returns it. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
+
+/** Turns a parameter's raw string into the value handed to the handler. */
+export type Transform = 'stringList' | 'json' | 'number' | 'boolean' | ((raw: string) => unknown)
+
+/**
+ * One entry of `fetchData` in its long form.
+ *
+ * @example
+ * ```ts
+ * const limits: ParameterSpec = { name: '/shared/limits', transform: 'json', required: false }
+ * ```
+ */
+export interface ParameterSpec {
+  /** A name, `name:version`, `name:label`, a parameter ARN, or a path ending in `/`. */
+  readonly name: string
+  readonly transform?: Transform
+  /** Default `true`: a missing value fails the invocation. `false` leaves it `undefined`. */
+  readonly required?: boolean
+  /** Paths only. Default `true`: every parameter below the path, not only its direct children. */
+  readonly recursive?: boolean
+}
+
+/** The per-function secret map: key → parameter. */
+export type FetchData = { readonly [key: string]: string | ParameterSpec }
+
+/** Where a logger event goes. The Powertools Logger and `console` fit as they are. */
+export interface Logger {
+  debug?: (message: string, event: LogEvent) => void
+  info?: (message: string, event: LogEvent) => void
+  warn?: (message: string, event: LogEvent) => void
+  error?: (message: string, event: LogEvent) => void
+}
+
+/** What a log line carries: names, rungs, reasons and timings. Never a value. */
+export interface LogEvent {
+  readonly event: string
+  readonly [field: string]: string | number | boolean | readonly string[] | undefined
+}
+
+/** Every time and random decision goes through this: swap it for a virtual clock in tests and simulations. */
+export interface Clock {
+  /** Milliseconds, like `Date.now()`. */
+  now(): number
+  /** In [0, 1), like `Math.random()`. */
+  random(): number
+}
+
+/** The smallest shape of an AWS SDK v3 client that the middleware needs. */
+export interface AwsClientLike {
+  send(command: any, options?: { abortSignal?: AbortSignal }): Promise<any>
+}
+
+/**
+ * Options of {@link secrets}. Only `fetchData` is required; see the README for each default.
+ *
+ * @example
+ * ```ts
+ * const options = {
+ *   fetchData: { TWITTER_ACCESS_TOKEN: '/bots/superman/twitter-token' },
+ *   cacheExpiry: 5 * 60_000,
+ * } as const satisfies SecretsOptions
+ * ```
+ */
+export interface SecretsOptions<F extends FetchData = FetchData> {
+  readonly fetchData: F
+  readonly setToContext?: boolean
+  readonly setToEnv?: boolean
+  readonly cacheExpiry?: number
+  readonly jitter?: number
+  readonly staleWhileRevalidate?: number
+  readonly staleIfError?: number
+  readonly fallbackToEnv?: boolean
+  readonly fetchTimeout?: number
+  readonly disablePrefetch?: boolean
+  readonly awsClientOptions?: Readonly<Record<string, unknown>>
+  readonly AwsClient?: new (config: any) => AwsClientLike
+  readonly awsClientCapture?: (client: any) => any
+  readonly onChange?: (keys: string[]) => void
+  readonly logger?: Logger
+  readonly clock?: Clock
+}
+
+type TransformResult<T> = T extends 'json'
+  ? JsonValue
+  : T extends 'number'
+    ? number
+    : T extends 'boolean'
+      ? boolean
+      : T extends 'stringList'
+        ? string[]
+        : T extends (raw: string) => infer R
+          ? R
+          : string
+
+type Shaped<N, V> = N extends `${string}/` ? Record<string, V> : V
+
+/** The type a handler sees for one entry of `fetchData`. */
+export type SecretValue<E> = E extends string
+  ? Shaped<E, string>
+  : E extends { readonly name: infer N; readonly transform?: infer T }
+    ? Shaped<N, TransformResult<T>> | (E extends { readonly required: false } ? undefined : never)
+    : never
+
+/**
+ * The values a `fetchData` map puts on `context`.
+ *
+ * @example
+ * ```ts
+ * type V = SecretValues<{ TOKEN: '/bots/superman/token'; LIMITS: { name: '/shared/limits'; transform: 'json' } }>
+ * // { TOKEN: string; LIMITS: JsonValue }
+ * ```
+ */
+export type SecretValues<F extends FetchData> = { -readonly [K in keyof F]: SecretValue<F[K]> }
+
+/**
+ * The Lambda context a handler sees once {@link secrets} ran, for handlers written before `.use()`.
+ *
+ * @example
+ * ```ts
+ * const options = { fetchData: { TWITTER_ACCESS_TOKEN: '/bots/superman/twitter-token' } } as const
+ * const superman = async (event: unknown, context: SecretsContext<typeof options>) => {
+ *   context.TWITTER_ACCESS_TOKEN // string
+ * }
+ * export const handler = middy(superman).use(secrets(options))
+ * ```
+ */
+export type SecretsContext<O extends { readonly fetchData: FetchData }> = O extends { readonly setToContext: false }
+  ? Context
+  : Context & SecretValues<O['fetchData']>
+
+/** Which rung of the ladder serves a key now. */
+export type Rung = 'fresh' | 'stale' | 'env' | 'missing' | 'pending'
+
+/** What `stats()` reports for one key: never its value. */
+export interface KeyStats {
+  readonly parameter: string
+  readonly rung: Rung
+  /** Milliseconds since the value served now was fetched from the store; undefined for env or missing. */
+  readonly ageMs: number | undefined
+  /** Why the last attempt to fetch it failed, if it did. */
+  readonly reason: string | undefined
+}
+
+/** What `stats()` returns. */
+export interface SecretsStats {
+  readonly keys: Readonly<Record<string, KeyStats>>
+  /** Store API calls made by this middleware instance so far. */
+  readonly storeCalls: number
+}

@@ -1,4 +1,4 @@
-import { deployTimeValue, envRegistry, recordDeployTime, syncEnv } from '../src/env.js'
+import { deployTimeValue, envRegistry, syncEnv } from '../src/env.js'
 
 describe('process.env records', () => {
   const NAME = 'MIDDY_SECRETS_ENV_TEST'
@@ -6,14 +6,14 @@ describe('process.env records', () => {
     delete process.env[NAME]
   })
 
-  test('records the deploy-time value once, before any write', () => {
+  test('records the deploy-time value before the first write, and keeps it', () => {
     process.env[NAME] = 'deploy-time'
-    recordDeployTime([NAME])
+    expect(deployTimeValue(NAME)).toBe('deploy-time')
     syncEnv(new Map([[NAME, 'from-store']]))
     expect(process.env[NAME]).toBe('from-store')
-    recordDeployTime([NAME])
+    syncEnv(new Map([[NAME, 'from-store-2']]))
     expect(deployTimeValue(NAME)).toBe('deploy-time')
-    expect(deployTimeValue('MIDDY_SECRETS_NEVER_RECORDED')).toBeUndefined()
+    expect(deployTimeValue('MIDDY_SECRETS_NEVER_WRITTEN')).toBeUndefined()
   })
 
   test('writes only what changed and counts writes', () => {

@@ -24,15 +24,7 @@ const registry = (): EnvRegistry => {
   return shared.env
 }
 
-/** Records the deploy-time value of each variable not yet recorded. Call before any write. */
-export const recordDeployTime = (names: Iterable<string>): void => {
-  const { deployTime } = registry()
-  for (const name of names) {
-    if (!deployTime.has(name)) deployTime.set(name, process.env[name])
-  }
-}
-
-/** The value a variable had before this package wrote it anywhere in the process. */
+/** The value a variable had before this package first wrote it anywhere in the process (its value now if never). */
 export const deployTimeValue = (name: string): string | undefined => {
   const { deployTime } = registry()
   return deployTime.has(name) ? deployTime.get(name) : process.env[name]

@@ -2,7 +2,7 @@ import { SSMClient } from '@aws-sdk/client-ssm'
 import type { MiddlewareObj } from '@middy/core'
 import type { Context } from 'aws-lambda'
 import { type Prepared, Refresher, type Round, type Slot } from './cache.js'
-import { deployTimeValue, envRegistry, recordDeployTime, syncEnv } from './env.js'
+import { deployTimeValue, envRegistry, syncEnv } from './env.js'
 import { type Reason, SecretsError, type SecretsErrorCode } from './errors.js'
 import { type ResolvedOptions, resolveOptions } from './options.js'
 import { createPrepare, rawFromEnv } from './prepare.js'
@@ -87,7 +87,6 @@ export const secrets = <const O extends SecretsOptions<FetchData>>(options: O): 
   const rungs: Rung[] = new Array(count).fill('pending')
   // Deploy-time fallbacks, prepared once on first need: undefined = not yet looked at, null = none.
   const fromEnv: (Prepared | null | undefined)[] = new Array(count).fill(undefined)
-  if (opts.fallbackToEnv || opts.setToEnv) recordDeployTime(entries.map((entry) => entry.key))
 
   const envOn = opts.setToEnv
   const registry = envRegistry()

@@ -236,7 +236,7 @@ describe('context, internal and process.env', () => {
     const handler = middy()
       .use(mw)
       .handler(async (_event, context) => context.SUPERMAN_TOKEN.length)
-    expect(await handler({}, lambdaContext())).toBe(canary('superman').length)
+    expect(await handler({}, lambdaContext() as never)).toBe(canary('superman').length)
     expect(process.env.SUPERMAN_TOKEN).toBeUndefined()
   })
 
@@ -338,8 +338,8 @@ describe('context, internal and process.env', () => {
     const { SSMClient } = await import('@aws-sdk/client-ssm')
     const made: unknown[] = []
     class CountingClient extends SSMClient {
-      constructor(config: ConstructorParameters<typeof SSMClient>[0]) {
-        super(config)
+      constructor(...args: ConstructorParameters<typeof SSMClient>) {
+        super(...args)
         made.push(this)
       }
     }

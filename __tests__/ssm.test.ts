@@ -14,7 +14,7 @@ const run = async (fetchData: Record<string, unknown>, extra: Record<string, unk
     ...extra,
   })
   let seen: Record<string, unknown> = {}
-  const handler = middy(async (_event: unknown, context: Record<string, unknown>) => {
+  const handler = middy(async (_event: unknown, context: any) => {
     seen = context
     return 'ok'
   }).use(mw)
@@ -119,7 +119,7 @@ describe('the SSM source through the real SSMClient', () => {
     const clock = manualClock()
     const logger = recordingLogger()
     const mw = secrets({ fetchData, awsClientOptions: s.clientOptions, logger, clock, fallbackToEnv: false })
-    const handler = middy(async (_e: unknown, c: Record<string, unknown>) => [c.P0, c.P1, c.P3]).use(mw)
+    const handler = middy(async (_e: unknown, c: any) => [c.P0, c.P1, c.P3]).use(mw)
     await expect(handler({}, lambdaContext())).rejects.toMatchObject({ code: 'UNAVAILABLE' })
     expect(mw.stats().keys.P0?.reason).toBe('access_denied')
     // After the backoff the batch goes out one name per call: only /deny/p2 stays denied.

@@ -1,0 +1,51 @@
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { useStore } from './support/harness.js'
+
+const s = useStore()
+const root = fileURLToPath(new URL('..', import.meta.url))
+
+// Runs in a child process against the built package (npm test builds first): the child must end by
+// itself once the invocation is done — no timer or socket of ours may hold the event loop.
+const child = `
+import middy from '@middy/core'
+import { secrets } from './dist/index.js'
+const config = JSON.parse(process.env.STORE_CONFIG)
+const mw = secrets({ fetchData: { TOKEN: '/exit/token' }, awsClientOptions: config, cacheExpiry: 50, jitter: 0.5 })
+const handler = middy(async (_event, context) => context.TOKEN).use(mw)
+const context = { getRemainingTimeInMillis: () => 3000 }
+console.log('first', await handler({}, context))
+await new Promise((resolve) => setTimeout(resolve, 60))
+console.log('second', await handler({}, context))
+`
+
+describe('lifecycle', () => {
+  test('the process exits by itself after invocations and a refresh', async () => {
+    expect(existsSync(`${root}/dist/index.js`)).toBe(true)
+    s.store.put('/exit/token', 'exit-value')
+    const result = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      const proc = spawn(process.execPath, ['--input-type=module', '-e', child], {
+        cwd: root,
+        env: { ...process.env, NODE_OPTIONS: '', STORE_CONFIG: JSON.stringify(s.store.clientConfig) },
+      })
+      let out = ''
+      let err = ''
+      proc.stdout.on('data', (chunk) => {
+        out += chunk
+      })
+      proc.stderr.on('data', (chunk) => {
+        err += chunk
+      })
+      const killer = setTimeout(() => proc.kill('SIGKILL'), 15_000)
+      proc.on('exit', (code) => {
+        clearTimeout(killer)
+        resolve({ code, out, err })
+      })
+    })
+    expect(result.out).toContain('first exit-value')
+    expect(result.out).toContain('second exit-value')
+    expect(result.code).toBe(0)
+    expect(s.store.calls.total).toBeGreaterThanOrEqual(2)
+  })
+})

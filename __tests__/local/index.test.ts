@@ -1,0 +1,30 @@
+import * as local from '../../src/local/index.js'
+
+test('middy-secrets/local exports exactly its runtime API', () => {
+  expect(Object.keys(local).sort()).toEqual([
+    'LocalParameterStore',
+    'OPERATIONS',
+    'ParameterEngine',
+    'SsmServiceError',
+    'startLocalStore',
+  ])
+  expect(local.OPERATIONS).toEqual([
+    'GetParameters',
+    'GetParametersByPath',
+    'GetParameter',
+    'PutParameter',
+    'LabelParameterVersion',
+    'DeleteParameter',
+  ])
+})
+
+test('startLocalStore returns a started store', async () => {
+  const store = await local.startLocalStore({ parameters: { '/a': 'x' } })
+  try {
+    expect(store).toBeInstanceOf(local.LocalParameterStore)
+    expect(store.clientConfig.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect(store.engine.get('/a')?.value).toBe('x')
+  } finally {
+    await store.close()
+  }
+})

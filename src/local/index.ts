@@ -1,0 +1,26 @@
+/**
+ * `middy-secrets/local`: an SSM Parameter Store that runs in your test process, for offline tests,
+ * demos and benchmarks. See {@link LocalParameterStore}.
+ *
+ * @packageDocumentation
+ */
+export {
+  type EngineOptions,
+  OPERATIONS,
+  ParameterEngine,
+  type ParameterSnapshot,
+  type ParameterType,
+  type PutOptions,
+  type SeedParameters,
+  type SsmOperation,
+} from './engine.js'
+export { SsmServiceError } from './errors.js'
+export type { FaultKind, FaultSpec } from './faults.js'
+export {
+  type CallCounts,
+  type LocalClientConfig,
+  LocalParameterStore,
+  type LocalStoreOptions,
+  type RecordedRequest,
+  startLocalStore,
+} from './server.js'

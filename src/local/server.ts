@@ -1,0 +1,384 @@
+import { randomUUID } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+import { type EngineOptions, OPERATIONS, ParameterEngine, type ParameterType, type SsmOperation } from './engine.js'
+import { SsmServiceError } from './errors.js'
+import { type FaultDecision, FaultRules, type FaultSpec, faultError } from './faults.js'
+
+/**
+ * What an `SSMClient` needs to talk to a started store: spread it into the client's configuration.
+ * The credentials are fake, so nothing reaches for real ones or the instance metadata service.
+ *
+ * @example
+ * ```ts
+ * const client = new SSMClient({ ...store.clientConfig, maxAttempts: 1 })
+ * ```
+ */
+export interface LocalClientConfig {
+  endpoint: string
+  region: string
+  credentials: { accessKeyId: string; secretAccessKey: string }
+}
+
+/**
+ * Options of a {@link LocalParameterStore}: the engine's, plus a store-wide latency.
+ *
+ * @example
+ * ```ts
+ * const store = await startLocalStore({
+ *   parameters: { '/app/db-url': 'postgres://db', '/app/token': { value: 's3cret', type: 'SecureString' } },
+ *   bestEffortPaging: true,
+ *   seed: 42,
+ *   latencyMs: 5,
+ * })
+ * ```
+ */
+export interface LocalStoreOptions extends EngineOptions {
+  /** Added before every response, in ms. Default `0`. Settable later through `store.latencyMs`. */
+  latencyMs?: number
+}
+
+/**
+ * Requests received per operation (the `X-Amz-Target` without its `AmazonSSM.` prefix), and in `total`.
+ * The implemented operations are always present (from 0); any other appears once received.
+ *
+ * @example
+ * ```ts
+ * const calls: CallCounts = store.calls
+ * expect(calls.GetParameters).toBe(3)
+ * expect(calls.total).toBe(3)
+ * ```
+ */
+export type CallCounts = Record<string, number> & Record<'total' | SsmOperation, number>
+
+/**
+ * One request as received, faulted or not. `input` is the parsed body (`undefined` if it was not JSON),
+ * `at` the store's clock (`now`, default `Date.now`) when it arrived.
+ *
+ * @example
+ * ```ts
+ * const [first]: readonly RecordedRequest[] = store.requests
+ * expect(first).toMatchObject({ operation: 'GetParameters', input: { Names: ['/app/db-url'] } })
+ * ```
+ */
+export interface RecordedRequest {
+  operation: string
+  input: unknown
+  at: number
+}
+
+/** AWS rejects request bodies over 1 MiB before the service sees them. */
+const MAX_BODY_BYTES = 1024 * 1024
+const TARGET_PREFIX = 'AmazonSSM.'
+const FAKE_CREDENTIALS = { accessKeyId: 'LOCALSTOREFAKEKEY', secretAccessKey: 'local-parameter-store-fake-secret' }
+
+interface Reply {
+  status: number
+  body: string
+  contentType: string
+}
+
+const zeroCounts = (): CallCounts => {
+  // No prototype: a target such as `AmazonSSM.constructor` must count as itself, not hit Object.prototype.
+  const counts = Object.assign(Object.create(null), { total: 0 }) as CallCounts
+  for (const operation of OPERATIONS) counts[operation] = 0
+  return counts
+}
+
+const errorReply = (error: SsmServiceError): Reply => ({
+  status: error.statusCode,
+  body: JSON.stringify(error.toBody()),
+  contentType: 'application/x-amz-json-1.1',
+})
+
+/** Reads a body, keeping at most `MAX_BODY_BYTES`; `undefined` if the client went away first. */
+const readBody = (req: IncomingMessage): Promise<{ text: string; tooLarge: boolean } | undefined> =>
+  new Promise((resolve) => {
+    const chunks: Buffer[] = []
+    let bytes = 0
+    req.on('data', (chunk: Buffer) => {
+      bytes += chunk.length
+      // Keep draining past the limit, so the client reads our 413 instead of a broken pipe.
+      if (bytes <= MAX_BODY_BYTES) chunks.push(chunk)
+    })
+    req.on('end', () => resolve({ text: Buffer.concat(chunks).toString('utf8'), tooLarge: bytes > MAX_BODY_BYTES }))
+    req.on('close', () => resolve(undefined))
+    req.on('error', () => resolve(undefined))
+  })
+
+/**
+ * An SSM Parameter Store on 127.0.0.1 that the real `SSMClient` talks to through `endpoint`: it speaks the
+ * AWS JSON 1.1 wire protocol (`GetParameters`, `GetParametersByPath`, `GetParameter`, `PutParameter`,
+ * `LabelParameterVersion`, `DeleteParameter`) with AWS's limits and error shapes, counts calls, and injects
+ * faults. Signatures are not checked. Close it when done: `close()` also cuts requests left hanging.
+ *
+ * @example
+ * ```ts
+ * import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm'
+ * import { LocalParameterStore } from 'middy-secrets/local'
+ *
+ * const store = new LocalParameterStore({ parameters: { '/app/db-url': 'postgres://db' } })
+ * const client = new SSMClient({ ...(await store.start()), maxAttempts: 1 })
+ * const { Parameters } = await client.send(new GetParametersCommand({ Names: ['/app/db-url'] }))
+ * store.put('/app/db-url', 'postgres://db2')          // version 2, visible to the next call
+ * store.fault({ kind: 'throttle', count: 1 })        // the next call gets ThrottlingException
+ * console.log(store.calls.GetParameters)             // 1
+ * await store.close()
+ * ```
+ */
+export class LocalParameterStore {
+  /** The in-memory SSM behind the server; drive it directly for in-process simulations. */
+  readonly engine: ParameterEngine
+  /** Added before every response, in ms. Settable at any time. */
+  latencyMs: number
+  readonly #now: () => number
+  readonly #faults = new FaultRules()
+  readonly #sockets = new Set<Socket>()
+  readonly #timers = new Set<NodeJS.Timeout>()
+  #counts = zeroCounts()
+  #requests: RecordedRequest[] = []
+  #server: Server | undefined
+  #starting: Promise<LocalClientConfig> | undefined
+  #closing: Promise<void> | undefined
+  #port: number | undefined
+
+  constructor(options: LocalStoreOptions = {}) {
+    const { latencyMs, ...engineOptions } = options
+    this.engine = new ParameterEngine(engineOptions)
+    this.latencyMs = latencyMs ?? 0
+    this.#now = options.now ?? Date.now
+  }
+
+  /**
+   * Listens on 127.0.0.1 and returns the client configuration. A port is picked on the first start; a store
+   * started again after `close()` listens on the same port, so clients made before an outage reconnect.
+   */
+  start(): Promise<LocalClientConfig> {
+    if (this.#server?.listening) return Promise.resolve(this.clientConfig)
+    this.#starting ??= this.#listen().finally(() => {
+      this.#starting = undefined
+    })
+    return this.#starting
+  }
+
+  async #listen(): Promise<LocalClientConfig> {
+    await this.#closing
+    const server = createServer({ requestTimeout: 0 }, (req, res) => this.#onRequest(req, res))
+    server.on('connection', (socket: Socket) => {
+      this.#sockets.add(socket)
+      socket.on('close', () => this.#sockets.delete(socket))
+    })
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(this.#port ?? 0, '127.0.0.1', () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+    this.#server = server
+    this.#port = (server.address() as AddressInfo).port
+    return this.clientConfig
+  }
+
+  /** `{ endpoint, region, credentials }` for `new SSMClient(...)`. Throws before the first `start()`. */
+  get clientConfig(): LocalClientConfig {
+    if (this.#port === undefined) {
+      throw new Error('LocalParameterStore has no endpoint yet: await store.start() before reading clientConfig')
+    }
+    return {
+      endpoint: `http://127.0.0.1:${this.#port}`,
+      region: this.engine.region,
+      credentials: { ...FAKE_CREDENTIALS },
+    }
+  }
+
+  /** Stops listening, cuts every open connection (hung and delayed requests included). Idempotent. */
+  close(): Promise<void> {
+    if (this.#closing) return this.#closing
+    const closing = (async () => {
+      await this.#starting?.catch(() => undefined)
+      const server = this.#server
+      this.#server = undefined
+      for (const timer of this.#timers) clearTimeout(timer)
+      this.#timers.clear()
+      for (const socket of this.#sockets) socket.destroy()
+      this.#sockets.clear()
+      if (server) await new Promise<void>((resolve) => server.close(() => resolve()))
+    })()
+    this.#closing = closing.finally(() => {
+      this.#closing = undefined
+    })
+    return this.#closing
+  }
+
+  /** Best-effort paging on or off; see {@link LocalStoreOptions.bestEffortPaging}. */
+  get bestEffortPaging(): boolean {
+    return this.engine.bestEffortPaging
+  }
+
+  set bestEffortPaging(on: boolean) {
+    this.engine.bestEffortPaging = on
+  }
+
+  /** Creates or overwrites a parameter in process and returns its new version. See {@link ParameterEngine.put}. */
+  put(name: string, value: string, options: { type?: ParameterType; overwrite?: boolean } = {}): number {
+    return this.engine.put(name, value, options)
+  }
+
+  /** Moves `labels` onto `version` of `name`, in process. */
+  label(name: string, version: number, labels: string[]): void {
+    this.engine.label(name, version, labels)
+  }
+
+  /** Deletes a parameter in process; throws `ParameterNotFound` if there is none. */
+  delete(name: string): void {
+    this.engine.delete(name)
+  }
+
+  /** A snapshot of requests received per operation, faulted ones included. Known operations start at 0. */
+  get calls(): CallCounts {
+    return { ...this.#counts }
+  }
+
+  /** A copy of every request received since the last `resetCalls()`, in order. */
+  get requests(): ReadonlyArray<RecordedRequest> {
+    return [...this.#requests]
+  }
+
+  /** Zeroes the counters and forgets the recorded requests. */
+  resetCalls(): void {
+    this.#counts = zeroCounts()
+    this.#requests = []
+  }
+
+  /** Adds a fault rule (see {@link FaultSpec}). Throws a `TypeError` for an unusable spec. */
+  fault(spec: FaultSpec): void {
+    this.#faults.add(spec)
+  }
+
+  /** Removes every fault rule. */
+  clearFaults(): void {
+    this.#faults.clear()
+  }
+
+  async #onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req)
+    if (!body) return
+    const target = req.headers['x-amz-target']
+    const header = typeof target === 'string' ? target : ''
+    const known = header.startsWith(TARGET_PREFIX)
+    const operation = known ? header.slice(TARGET_PREFIX.length) : header
+
+    let input: unknown
+    let refused: SsmServiceError | undefined
+    if (body.tooLarge) {
+      refused = new SsmServiceError(
+        'RequestEntityTooLargeException',
+        `Request body must not exceed ${MAX_BODY_BYTES} bytes`,
+        413,
+      )
+    } else if (req.method !== 'POST' || !known) {
+      refused = new SsmServiceError('UnknownOperationException', `Unknown operation ${header || '(no X-Amz-Target)'}`)
+    } else if (body.text.trim() !== '') {
+      try {
+        input = JSON.parse(body.text)
+      } catch {
+        refused = new SsmServiceError('SerializationException', 'The request body is not valid JSON')
+      }
+    }
+
+    this.#counts[operation] = (Object.hasOwn(this.#counts, operation) ? (this.#counts[operation] as number) : 0) + 1
+    this.#counts.total++
+    this.#requests.push({ operation, input, at: this.#now() })
+
+    const decision = this.#faults.decide(operation, input, this.engine)
+    const kind = decision.fault?.kind
+    const delay = this.latencyMs + decision.delayMs
+    if (kind === 'hang') return
+    const requestId = randomUUID()
+    const reply = kind === 'reset' ? undefined : this.#reply(operation, input, refused, decision, requestId)
+    this.#after(delay, () => {
+      if (!reply) {
+        req.socket.resetAndDestroy()
+        return
+      }
+      res.writeHead(reply.status, {
+        'Content-Type': reply.contentType,
+        'Content-Length': Buffer.byteLength(reply.body),
+        'x-amzn-RequestId': requestId,
+      })
+      res.end(reply.body)
+    })
+  }
+
+  #reply(
+    operation: string,
+    input: unknown,
+    refused: SsmServiceError | undefined,
+    decision: FaultDecision,
+    requestId: string,
+  ): Reply {
+    const faulted = faultError(decision, operation, this.engine, requestId)
+    if (refused ?? faulted) return errorReply((refused ?? faulted) as SsmServiceError)
+    let reply: Reply
+    try {
+      reply = {
+        status: 200,
+        body: JSON.stringify(this.engine.handle(operation, input)),
+        contentType: 'application/x-amz-json-1.1',
+      }
+    } catch (error) {
+      reply = errorReply(
+        error instanceof SsmServiceError
+          ? error
+          : new SsmServiceError('InternalServerError', 'An internal server error occurred.', 500),
+      )
+    }
+    // A broken proxy or a cut connection: a 200 whose body will not parse, yet holds the real values.
+    if (decision.fault?.kind === 'malformed') {
+      return { status: 200, body: `<html><body>${reply.body}</body></html>`, contentType: 'text/html' }
+    }
+    if (decision.fault?.kind === 'truncated') {
+      return {
+        status: 200,
+        body: reply.body.slice(0, Math.floor(reply.body.length / 2)),
+        contentType: reply.contentType,
+      }
+    }
+    return reply
+  }
+
+  /** Runs `act` after `delay` ms on an unref'd timer that `close()` cancels; at once when there is no delay. */
+  #after(delay: number, act: () => void): void {
+    if (delay <= 0) {
+      act()
+      return
+    }
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer)
+      act()
+    }, delay)
+    timer.unref()
+    this.#timers.add(timer)
+  }
+}
+
+/**
+ * Creates a {@link LocalParameterStore} and starts it.
+ *
+ * @example
+ * ```ts
+ * import { SSMClient } from '@aws-sdk/client-ssm'
+ * import { startLocalStore } from 'middy-secrets/local'
+ *
+ * const store = await startLocalStore({ parameters: { '/app/db-url': 'postgres://db' } })
+ * const client = new SSMClient({ ...store.clientConfig, maxAttempts: 1 })
+ * // … run the code under test against `client` …
+ * await store.close()
+ * ```
+ */
+export const startLocalStore = async (options?: LocalStoreOptions): Promise<LocalParameterStore> => {
+  const store = new LocalParameterStore(options)
+  await store.start()
+  return store
+}

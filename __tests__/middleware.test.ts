@@ -346,7 +346,13 @@ describe('context, internal and process.env', () => {
     const captured: unknown[] = []
     const { mw } = setup(
       { TOKEN: '/c/client' },
-      { AwsClient: CountingClient, awsClientCapture: (client: unknown) => (captured.push(client), client) },
+      {
+        AwsClient: CountingClient,
+        awsClientCapture: (client: unknown) => {
+          captured.push(client)
+          return client
+        },
+      },
     )
     expect((await runBefore(mw)).req.context.TOKEN).toBe('v')
     expect(made).toHaveLength(1)

@@ -43,7 +43,11 @@ const createClient = (opts: ResolvedOptions): AwsClientLike => {
   const Client = opts.AwsClient ?? (SSMClient as unknown as new (config: any) => AwsClientLike)
   // The SDK's HTTP handler has no request timeout by default: a hung socket would hold a fetch forever.
   const config = {
-    requestHandler: { requestTimeout: opts.fetchTimeout, connectionTimeout: opts.fetchTimeout, throwOnRequestTimeout: true },
+    requestHandler: {
+      requestTimeout: opts.fetchTimeout,
+      connectionTimeout: opts.fetchTimeout,
+      throwOnRequestTimeout: true,
+    },
     ...opts.awsClientOptions,
   }
   const client = new Client(config)

@@ -94,6 +94,7 @@ const invalid = (message: string, keys: string[] = []): never => {
 const defaultLogger: Logger = {
   // Degraded service is worth a line in the function's logs; debug and info stay silent by default.
   warn: (message, event) => console.warn(`middy-secrets: ${message}`, event),
+  error: (message, event) => console.error(`middy-secrets: ${message}`, event),
 }
 
 const realClock: Clock = { now: Date.now, random: Math.random }

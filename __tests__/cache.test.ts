@@ -59,6 +59,32 @@ describe('refresh', () => {
     expect(s.store.calls.total).toBe(3)
   })
 
+  test('steady traffic across several refreshes: no invocation waits, a rotation shows within one expiry', async () => {
+    s.store.put('/r/steady', 'v1')
+    const { mw, clock, logger } = setup('/r/steady', { jitter: 0.1 })
+    clock.r = 0.3
+    await runBefore(mw)
+    let waited = 0
+    let rotatedAt = 0
+    let seenAt = 0
+    for (let t = 0; t < 5_000; t += 20) {
+      clock.advance(20)
+      if (t === 2_000) {
+        s.store.put('/r/steady', 'v2')
+        rotatedAt = clock.now()
+      }
+      const r = await runBefore(mw)
+      if (r.waited) waited++
+      if (!seenAt && r.req.context.TOKEN === 'v2') seenAt = clock.now()
+      // Let the store answer: virtual time must not outrun the real I/O.
+      await new Promise((resolve) => setTimeout(resolve, 1))
+    }
+    expect(waited).toBe(0)
+    expect(rounds(logger)).toBeGreaterThanOrEqual(5)
+    expect(seenAt).toBeGreaterThan(rotatedAt)
+    expect(seenAt - rotatedAt).toBeLessThanOrEqual(1_000)
+  })
+
   test('a refresh still in flight at expiry keeps the previous value in service', async () => {
     s.store.put('/r/inflight', 'old')
     const { mw, clock, logger } = setup('/r/inflight', { jitter: 0.1 })

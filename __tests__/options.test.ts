@@ -85,8 +85,19 @@ describe('resolveOptions', () => {
     [{ ...base, onChange: 'x' }, /onChange must be a function/],
     [{ ...base, logger: 'console' }, /logger must be an object/],
     [{ ...base, clock: { now: () => 1 } }, /clock must have now\(\) and random\(\)/],
+    [{ fetchData: { S: { name: 'secretsmanager:x', versionStage: 1 } } }, /S.versionStage must be a string/],
+    [{ ...base, secretsManager: 'fast' }, /secretsManager must be an object/],
+    [{ ...base, secretsManager: { batch: 'yes' } }, /secretsManager.batch must be true or false/],
+    [{ ...base, secretsManager: { bacth: true } }, /secretsManager has an unknown field 'bacth'/],
+    [{ ...base, secretsManager: { awsClientOptions: 1 } }, /secretsManager.awsClientOptions must be an object/],
+    [{ ...base, secretsManager: { AwsClient: 1 } }, /AwsClient must be a function/],
   ])('%#: refuses %j', (options, message) => {
     expect(refusal(options).message).toMatch(message)
+  })
+
+  test('secretsManager defaults to one call per secret and the top-level client options', () => {
+    const resolved = resolveOptions({ ...base, awsClientOptions: { region: 'eu-west-1' } })
+    expect(resolved.secretsManager).toEqual({ batch: false, awsClientOptions: { region: 'eu-west-1' }, AwsClient: undefined })
   })
 
   test('the error names the offending key', () => {

@@ -50,6 +50,26 @@ describe('parseRef', () => {
     expect(parseRef('/aws/reference/secretsmanager/prod/db').kind).toBe('name')
   })
 
+  test('a Secrets Manager secret by prefix or ARN, with an optional version stage', () => {
+    expect(parseRef('secretsmanager:prod/db')).toEqual({
+      kind: 'secret',
+      id: 'secretsmanager:prod/db:',
+      name: 'prod/db',
+      selector: '',
+      arn: '',
+      pinned: false,
+      recursive: false,
+    })
+    const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf'
+    expect(parseRef(arn)).toMatchObject({ kind: 'secret', name: arn })
+    expect(parseRef('secretsmanager:prod/db', true, 'AWSPREVIOUS')).toMatchObject({ selector: 'AWSPREVIOUS' })
+    // AWSCURRENT is the default: the same fetch as no stage.
+    expect(parseRef('secretsmanager:prod/db', true, 'AWSCURRENT').id).toBe(parseRef('secretsmanager:prod/db').id)
+    expect(() => parseRef('secretsmanager:has space')).toThrow(/not a secret name/)
+    expect(() => parseRef('secretsmanager:prod/db', true, 'bad stage')).toThrow(/invalid versionStage/)
+    expect(() => parseRef('/ssm/name', true, 'AWSPREVIOUS')).toThrow(/versionStage applies to secrets only/)
+  })
+
   test.each([
     ['', /empty/],
     ['has space', /may hold only/],

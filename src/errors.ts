@@ -68,6 +68,7 @@ export interface FailureInfo {
 }
 
 const KMS_ERRORS = new Set([
+  'DecryptionFailure',
   'InvalidKeyId',
   'KMSAccessDeniedException',
   'KMSDisabledException',
@@ -81,6 +82,7 @@ const THROTTLE_ERRORS = new Set([
   'Throttling',
   'RequestLimitExceeded',
 ])
+const NOT_FOUND_ERRORS = new Set(['ParameterNotFound', 'ParameterVersionNotFound', 'ResourceNotFoundException'])
 const NETWORK_CODES = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
@@ -118,7 +120,7 @@ export const classifyError = (error: unknown): FailureInfo => {
     return info(/\bkms\b|AWSKMS/i.test(message) ? 'kms_denied' : 'access_denied')
   }
   if (THROTTLE_ERRORS.has(name)) return info('throttled')
-  if (name === 'ParameterNotFound' || name === 'ParameterVersionNotFound') return info('not_found')
+  if (NOT_FOUND_ERRORS.has(name)) return info('not_found')
   if (name === 'TimeoutError' || name === 'AbortError' || e.code === 'ETIMEDOUT') return info('timed_out')
   if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return info('unreachable')
   if (name === 'SyntaxError' || (typeof httpStatus === 'number' && httpStatus < 300)) return info('invalid_response')

@@ -1,13 +1,12 @@
-import { SSMClient } from '@aws-sdk/client-ssm'
 import type { MiddlewareObj } from '@middy/core'
 import type { Context } from 'aws-lambda'
 import { type Prepared, Refresher, type Round, type Slot } from './cache.js'
 import { deployTimeValue, envRegistry, syncEnv } from './env.js'
 import { type Reason, SecretsError, type SecretsErrorCode } from './errors.js'
-import { type ResolvedOptions, resolveOptions } from './options.js'
+import { resolveOptions } from './options.js'
 import { createPrepare, rawFromEnv } from './prepare.js'
-import { SsmSource } from './ssm.js'
-import type { AwsClientLike, FetchData, LogEvent, Rung, SecretsOptions, SecretsStats, SecretValues } from './types.js'
+import { createSource } from './sources.js'
+import type { FetchData, LogEvent, Rung, SecretsOptions, SecretsStats, SecretValues } from './types.js'
 import { compileWriter } from './writer.js'
 
 /** The context type `secrets(options)` hands to the handler. */
@@ -37,21 +36,6 @@ export interface SecretsMiddleware<O extends SecretsOptions<FetchData>>
 interface HookRequest {
   context: any
   internal: any
-}
-
-const createClient = (opts: ResolvedOptions): AwsClientLike => {
-  const Client = opts.AwsClient ?? (SSMClient as unknown as new (config: any) => AwsClientLike)
-  // The SDK's HTTP handler has no request timeout by default: a hung socket would hold a fetch forever.
-  const config = {
-    requestHandler: {
-      requestTimeout: opts.fetchTimeout,
-      connectionTimeout: opts.fetchTimeout,
-      throwOnRequestTimeout: true,
-    },
-    ...opts.awsClientOptions,
-  }
-  const client = new Client(config)
-  return opts.awsClientCapture ? (opts.awsClientCapture(client) ?? client) : client
 }
 
 const codeFor = (reasons: readonly Reason[]): SecretsErrorCode => {
@@ -98,7 +82,7 @@ export const secrets = <const O extends SecretsOptions<FetchData>>(options: O): 
   let envSeen = -1
 
   const prepare = createPrepare(opts.setToEnv)
-  const source = new SsmSource(() => createClient(opts))
+  const source = createSource(opts)
   // Until this time nothing can change: the before hook only copies values. -Infinity forces a look.
   let nextCheckAt = Number.NEGATIVE_INFINITY
 
@@ -240,7 +224,7 @@ export const secrets = <const O extends SecretsOptions<FetchData>>(options: O): 
       const rung = rungs[i]
       const prepared = rung === 'fresh' || rung === 'stale' ? slots[i]!.good : rung === 'env' ? envFallback(i) : null
       if (prepared?.env) for (const [name, value] of prepared.env) wanted.set(name, value)
-      else if (entries[i]!.ref.kind === 'name') wanted.set(entries[i]!.key, undefined)
+      else if (entries[i]!.ref.kind !== 'path') wanted.set(entries[i]!.key, undefined)
     }
     envSeen = -1
   }

@@ -43,6 +43,11 @@ export interface ResolvedOptions {
   readonly onChange: ((keys: string[]) => void) | undefined
   readonly logger: Logger
   readonly clock: Clock
+  readonly secretsManager: {
+    readonly batch: boolean
+    readonly awsClientOptions: Readonly<Record<string, unknown>>
+    readonly AwsClient: (new (config: any) => AwsClientLike) | undefined
+  }
 }
 
 // Properties of the Lambda context object that a key must not overwrite.
@@ -84,8 +89,10 @@ const KNOWN_OPTIONS = new Set([
   'onChange',
   'logger',
   'clock',
+  'secretsManager',
 ])
-const SPEC_FIELDS = new Set(['name', 'transform', 'required', 'recursive'])
+const SECRETS_MANAGER_FIELDS = new Set(['batch', 'awsClientOptions', 'AwsClient'])
+const SPEC_FIELDS = new Set(['name', 'transform', 'required', 'recursive', 'versionStage'])
 
 const invalid = (message: string, keys: string[] = []): never => {
   throw new SecretsError('INVALID_OPTIONS', `middy-secrets: ${message}`, { keys })
@@ -153,9 +160,12 @@ const resolveEntry = (key: string, value: unknown): Entry => {
   if (!transform) {
     invalid(`fetchData.${key}.transform must be one of ${TRANSFORMS.join(', ')} or a function`, [key])
   }
+  if (s.versionStage !== undefined && typeof s.versionStage !== 'string') {
+    invalid(`fetchData.${key}.versionStage must be a string`, [key])
+  }
   let ref: ParameterRef
   try {
-    ref = parseRef(s.name, s.recursive !== false)
+    ref = parseRef(s.name, s.recursive !== false, s.versionStage as string | undefined)
   } catch (error) {
     return invalid(`fetchData.${key}: ${JSON.stringify(s.name)} ${(error as Error).message}`, [key])
   }
@@ -199,6 +209,16 @@ export const resolveOptions = (input: SecretsOptions<FetchData>): ResolvedOption
   const c = clock as Partial<Clock>
   if (typeof c.now !== 'function' || typeof c.random !== 'function') invalid('clock must have now() and random()')
 
+  const sm = (options.secretsManager ?? {}) as Record<string, unknown>
+  if (typeof sm !== 'object') invalid('secretsManager must be an object')
+  for (const name of Object.keys(sm)) {
+    if (!SECRETS_MANAGER_FIELDS.has(name)) invalid(`secretsManager has an unknown field '${name}'`)
+  }
+  if (sm.batch !== undefined && typeof sm.batch !== 'boolean') invalid('secretsManager.batch must be true or false')
+  if (sm.awsClientOptions !== undefined && (sm.awsClientOptions === null || typeof sm.awsClientOptions !== 'object')) {
+    invalid('secretsManager.awsClientOptions must be an object')
+  }
+
   return {
     entries,
     setToContext: flag(options, 'setToContext'),
@@ -216,5 +236,11 @@ export const resolveOptions = (input: SecretsOptions<FetchData>): ResolvedOption
     onChange: optionalFunction(options, 'onChange'),
     logger: logger as Logger,
     clock: clock as Clock,
+    secretsManager: {
+      batch: sm.batch === true,
+      // One region, one set of credentials: the Parameter Store client's options serve both unless given.
+      awsClientOptions: (sm.awsClientOptions ?? awsClientOptions) as Record<string, unknown>,
+      AwsClient: optionalFunction(sm, 'AwsClient'),
+    },
   }
 }

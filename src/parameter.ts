@@ -3,12 +3,13 @@
  * identifies the reference: two keys with the same `id` share one fetch.
  */
 export interface ParameterRef {
-  readonly kind: 'name' | 'path'
-  /** As sent: `name`, `name:selector`, `arn…:selector`, or the path. */
+  /** An SSM parameter name, an SSM path, or a Secrets Manager secret. */
+  readonly kind: 'name' | 'path' | 'secret'
+  /** As sent: `name`, `name:selector`, `arn…:selector`, or the path; for a secret `secretsmanager:<id>:<stage>`. */
   readonly id: string
-  /** The plain parameter name (or path), as results and messages name it. */
+  /** The plain parameter name (or path, or SecretId), as results and messages name it. */
   readonly name: string
-  /** `':3'` or `':prod'` as results carry it, or `''`. */
+  /** `':3'` or `':prod'` as results carry it, or `''`; for a secret its version stage, `''` for AWSCURRENT. */
   readonly selector: string
   /** The ARN without selector when the reference was an ARN, else `''`. */
   readonly arn: string
@@ -52,11 +53,39 @@ const selectorProblem = (selector: string): string | undefined => {
   return undefined
 }
 
+/** The prefix that sends an entry to Secrets Manager instead of Parameter Store. */
+export const SECRETS_MANAGER = 'secretsmanager:'
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$/
+const SECRET_NAME = /^[a-zA-Z0-9/_+=.@-]{1,512}$/
+const STAGE = /^[a-zA-Z0-9_.+=@-]{1,256}$/
+
+/** A Secrets Manager secret: `secretsmanager:<name or ARN>`, or a secret ARN as it is. */
+const parseSecret = (secretId: string, versionStage: string | undefined): ParameterRef => {
+  if (!SECRET_NAME.test(secretId) && !SECRET_ARN.test(secretId)) {
+    throw new Error('is not a secret name (1–512 of a-z A-Z 0-9 / _ + = . @ -) or secret ARN')
+  }
+  if (versionStage !== undefined && !STAGE.test(versionStage)) throw new Error('has an invalid versionStage')
+  const stage = versionStage === 'AWSCURRENT' ? '' : (versionStage ?? '')
+  return {
+    kind: 'secret',
+    id: `${SECRETS_MANAGER}${secretId}:${stage}`,
+    name: secretId,
+    selector: stage,
+    arn: '',
+    pinned: false,
+    recursive: false,
+  }
+}
+
 /**
  * Parses one reference. Throws a plain Error whose message describes the problem; the caller adds the key.
  */
-export const parseRef = (input: string, recursive = true): ParameterRef => {
+export const parseRef = (input: string, recursive = true, versionStage?: string): ParameterRef => {
   if (typeof input !== 'string' || input.length === 0) throw new Error('the parameter name is empty')
+  if (input.startsWith(SECRETS_MANAGER)) return parseSecret(input.slice(SECRETS_MANAGER.length), versionStage)
+  if (input.startsWith('arn:') && input.includes(':secretsmanager:')) return parseSecret(input, versionStage)
+  if (versionStage !== undefined)
+    throw new Error('is not a Secrets Manager secret: versionStage applies to secrets only')
   let arn = ''
   let body = input
   const arnMatch = ARN.exec(input)

@@ -46,7 +46,7 @@ export const createPrepare =
  */
 export const rawFromEnv = (entry: Entry, text: string | undefined): RawValue | undefined => {
   if (text === undefined) return undefined
-  if (entry.ref.kind === 'name') return text
+  if (entry.ref.kind !== 'path') return text
   try {
     const parsed: unknown = JSON.parse(text)
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined

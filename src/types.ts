@@ -15,8 +15,13 @@ export type Transform = 'stringList' | 'json' | 'number' | 'boolean' | ((raw: st
  * ```
  */
 export interface ParameterSpec {
-  /** A name, `name:version`, `name:label`, a parameter ARN, or a path ending in `/`. */
+  /**
+   * A name, `name:version`, `name:label`, a parameter ARN, or a path ending in `/`; or a Secrets Manager
+   * secret as `secretsmanager:<name or ARN>` (or a secret ARN).
+   */
   readonly name: string
+  /** Secrets Manager only: the version stage to read. Default `AWSCURRENT`. */
+  readonly versionStage?: string
   readonly transform?: Transform
   /** Default `true`: a missing value fails the invocation. `false` leaves it `undefined`. */
   readonly required?: boolean
@@ -82,6 +87,31 @@ export interface SecretsOptions<F extends FetchData = FetchData> {
   readonly onChange?: (keys: string[]) => void
   readonly logger?: Logger
   readonly clock?: Clock
+  /** For entries read from Secrets Manager (`secretsmanager:<id>`). */
+  readonly secretsManager?: SecretsManagerOptions
+}
+
+/**
+ * How secrets are fetched from Secrets Manager. The client comes from the optional peer dependency
+ * `@aws-sdk/client-secrets-manager`, loaded only when the map names a secret.
+ *
+ * @example
+ * ```ts
+ * secrets({ fetchData: { DB: { name: 'secretsmanager:prod/db', transform: 'json' } }, secretsManager: { batch: true } })
+ * ```
+ */
+export interface SecretsManagerOptions {
+  /**
+   * Default `false`: one `GetSecretValue` per secret, all at once (its quota is ~10,000 per second).
+   * `true`: `BatchGetSecretValue` with up to 20 ids per call (~100 calls per second per account).
+   */
+  readonly batch?: boolean
+  /** Default: the top-level `awsClientOptions`. */
+  readonly awsClientOptions?: Readonly<Record<string, unknown>>
+  /** Default: `SecretsManagerClient`. */
+  readonly AwsClient?: new (
+    config: any,
+  ) => AwsClientLike
 }
 
 type TransformResult<T> = T extends 'json'
@@ -96,7 +126,7 @@ type TransformResult<T> = T extends 'json'
           ? R
           : string
 
-type Shaped<N, V> = N extends `${string}/` ? Record<string, V> : V
+type Shaped<N, V> = N extends `secretsmanager:${string}` ? V : N extends `${string}/` ? Record<string, V> : V
 
 /** The type a handler sees for one entry of `fetchData`. */
 export type SecretValue<E> = E extends string

@@ -181,7 +181,11 @@ export const secrets = <const O extends SecretsOptions<FetchData>>(options: O): 
     }
     log(
       'warn',
-      degraded(rung) ? `${slot.entry.key} is served from the ${rung} rung` : `${slot.entry.key} recovered`,
+      rung === 'missing'
+        ? `${slot.entry.key} has no value`
+        : degraded(rung)
+          ? `${slot.entry.key} is served from the ${rung} rung`
+          : `${slot.entry.key} recovered`,
       event,
     )
   }

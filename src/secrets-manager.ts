@@ -26,7 +26,7 @@ export interface SecretsManagerModule {
 const INVALID_RESPONSE: Outcome = { ok: false, failure: { reason: 'invalid_response' } }
 
 // A binary secret is handed over as base64 text: context values and variables are strings.
-const valueOf = (secret: SecretValue): Outcome => {
+const outcomeOf = (secret: SecretValue): Outcome => {
   if (typeof secret.SecretString === 'string') return { ok: true, raw: secret.SecretString }
   if (secret.SecretBinary instanceof Uint8Array)
     return { ok: true, raw: Buffer.from(secret.SecretBinary).toString('base64') }
@@ -35,9 +35,7 @@ const valueOf = (secret: SecretValue): Outcome => {
 
 // A SecretId may be the name, the full ARN, or the ARN without its six-character suffix.
 const matches = (id: string, secret: SecretValue): boolean =>
-  secret.Name === id ||
-  secret.ARN === id ||
-  (secret.ARN !== undefined && secret.ARN.startsWith(`${id}-`) && secret.ARN.length === id.length + 7)
+  secret.Name === id || secret.ARN === id || (secret.ARN?.startsWith(`${id}-`) === true && secret.ARN.length === id.length + 7)
 
 /**
  * The Secrets Manager source. By default one GetSecretValue per secret, all at once: its quota is about
@@ -87,7 +85,7 @@ export class SecretsManagerSource implements Source {
     this.calls++
     try {
       const input = ref.selector ? { SecretId: ref.name, VersionStage: ref.selector } : { SecretId: ref.name }
-      out.set(ref.id, valueOf(await client.send(new module.GetSecretValueCommand(input), { abortSignal: signal })))
+      out.set(ref.id, outcomeOf(await client.send(new module.GetSecretValueCommand(input), { abortSignal: signal })))
     } catch (error) {
       out.set(ref.id, { ok: false, failure: classifyError(error) })
     }
@@ -116,7 +114,7 @@ export class SecretsManagerSource implements Source {
     for (const ref of batch) {
       const secret = result.SecretValues?.find((s) => matches(ref.name, s))
       const error = result.Errors?.find((e) => e.SecretId === ref.name)
-      if (secret) out.set(ref.id, valueOf(secret))
+      if (secret) out.set(ref.id, outcomeOf(secret))
       else if (error) out.set(ref.id, { ok: false, failure: classifyError({ name: error.ErrorCode }) })
       else out.set(ref.id, { ok: false, failure: { reason: 'not_found' } })
     }

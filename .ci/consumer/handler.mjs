@@ -1,0 +1,60 @@
+// Runs as a user's function would: middy 7, Node 22, the packed middy-secrets, the embedded store.
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
+import middy from '@middy/core'
+import { SecretsError, secrets } from 'middy-secrets'
+import { startLocalStore } from 'middy-secrets/local'
+
+const fail = (message) => {
+  console.error(`consumer check failed: ${message}`)
+  process.exitCode = 1
+}
+
+const store = await startLocalStore({
+  parameters: {
+    '/consumer/token': { value: 'fake-consumer-token', type: 'SecureString' },
+    '/consumer/db/host': 'db.local',
+  },
+})
+try {
+  const handler = middy()
+    .use(
+      secrets({
+        fetchData: { TOKEN: '/consumer/token', DB: '/consumer/db/' },
+        awsClientOptions: store.clientConfig,
+      }),
+    )
+    .handler(async (_event, context) => ({ tokenLength: context.TOKEN.length, host: context.DB.host }))
+  const context = { getRemainingTimeInMillis: () => 3_000 }
+  const result = await handler({}, context)
+  if (result.tokenLength !== 'fake-consumer-token'.length || result.host !== 'db.local') fail(JSON.stringify(result))
+
+  if (typeof store.putSecret === 'function') {
+    store.putSecret('consumer/secret', '{"user":"fake"}')
+    const sm = middy()
+      .use(
+        secrets({
+          fetchData: { CREDS: { name: 'secretsmanager:consumer/secret', transform: 'json' } },
+          awsClientOptions: store.clientConfig,
+          secretsManager: { AwsClient: SecretsManagerClient },
+        }),
+      )
+      .handler(async (_event, context) => context.CREDS.user)
+    const user = await sm({}, context)
+    if (user !== 'fake') fail(`secrets manager gave ${user}`)
+  }
+
+  const broken = middy()
+    .use(
+      secrets({ fetchData: { GONE: '/consumer/never' }, awsClientOptions: store.clientConfig, fallbackToEnv: false }),
+    )
+    .handler(async () => 'unreachable')
+  try {
+    await broken({}, context)
+    fail('a missing parameter did not fail the invocation')
+  } catch (error) {
+    if (!(error instanceof SecretsError) || error.code !== 'UNAVAILABLE') fail(`unexpected error ${error?.name}`)
+  }
+  console.log(`consumer check: node ${process.version}, middy 7, ${store.calls.total} store calls, ok`)
+} finally {
+  await store.close()
+}

@@ -103,7 +103,8 @@ export class SsmSource implements Source {
       for (let page = 0; page < MAX_PAGES; page++) {
         const result = await this.send<GetParametersByPathOutput>(
           new GetParametersByPathCommand({
-            Path: ref.name,
+            // AWS documents and authorizes the path without its trailing slash: /shared/db, not /shared/db/.
+            Path: ref.name === '/' ? '/' : ref.name.slice(0, -1),
             Recursive: ref.recursive,
             WithDecryption: true,
             MaxResults: BATCH_SIZE,

@@ -66,7 +66,7 @@ describe('the SSM source through the real SSMClient', () => {
     expect(all.p07).toBe(canary('page-7'))
     expect(all['nested/port']).toBe('5432')
     for (const r of s.store.requests)
-      expect(r.input).toMatchObject({ MaxResults: 10, WithDecryption: true, Recursive: true })
+      expect(r.input).toMatchObject({ Path: '/paged', MaxResults: 10, WithDecryption: true, Recursive: true })
   })
 
   test('best-effort paging: short and empty pages with a NextToken lose nothing', async () => {

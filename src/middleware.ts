@@ -99,6 +99,7 @@ export const secrets = <const O extends SecretsOptions<FetchData>>(options: O): 
     log('debug', 'fetched', {
       event: 'fetched',
       keys: round.slots.map((slot) => slot.entry.key),
+      failed: round.slots.filter((slot) => slot.failure !== undefined).map((slot) => slot.entry.key),
       durationMs: Math.round(durationMs * 1000) / 1000,
       storeCalls: source.calls,
     })

@@ -97,7 +97,11 @@ describe('resolveOptions', () => {
 
   test('secretsManager defaults to one call per secret and the top-level client options', () => {
     const resolved = resolveOptions({ ...base, awsClientOptions: { region: 'eu-west-1' } })
-    expect(resolved.secretsManager).toEqual({ batch: false, awsClientOptions: { region: 'eu-west-1' }, AwsClient: undefined })
+    expect(resolved.secretsManager).toEqual({
+      batch: false,
+      awsClientOptions: { region: 'eu-west-1' },
+      AwsClient: undefined,
+    })
   })
 
   test('the error names the offending key', () => {

@@ -35,7 +35,9 @@ const outcomeOf = (secret: SecretValue): Outcome => {
 
 // A SecretId may be the name, the full ARN, or the ARN without its six-character suffix.
 const matches = (id: string, secret: SecretValue): boolean =>
-  secret.Name === id || secret.ARN === id || (secret.ARN?.startsWith(`${id}-`) === true && secret.ARN.length === id.length + 7)
+  secret.Name === id ||
+  secret.ARN === id ||
+  (secret.ARN?.startsWith(`${id}-`) === true && secret.ARN.length === id.length + 7)
 
 /**
  * The Secrets Manager source. By default one GetSecretValue per secret, all at once: its quota is about

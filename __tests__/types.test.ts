@@ -86,3 +86,10 @@ describe('types follow the map', () => {
     expect(ctx.A).toBeUndefined()
   })
 })
+
+describe('exports', () => {
+  test('the factory is also the default export', async () => {
+    const module = await import('../src/index.js')
+    expect(module.default).toBe(module.secrets)
+  })
+})

@@ -19,3 +19,16 @@ export type {
   SecretValues,
   Transform,
 } from './types.js'
+
+import { secrets as middleware } from './middleware.js'
+
+/**
+ * The middleware factory as the default export too, the way middy's own middlewares are imported.
+ *
+ * @example
+ * ```ts
+ * import secrets from 'middy-secrets'
+ * export const handler = middy(main).use(secrets({ fetchData: { TOKEN: '/bots/superman/twitter-token' } }))
+ * ```
+ */
+export default middleware

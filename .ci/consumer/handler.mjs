@@ -54,7 +54,7 @@ try {
   } catch (error) {
     if (!(error instanceof SecretsError) || error.code !== 'UNAVAILABLE') fail(`unexpected error ${error?.name}`)
   }
-  console.log(`consumer check: node ${process.version}, middy 7, ${store.calls.total} store calls, ok`)
+  console.log(`consumer check: node ${process.version}, ${store.calls.total} store calls, ok`)
 } finally {
   await store.close()
 }

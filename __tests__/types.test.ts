@@ -1,5 +1,11 @@
 import middy from '@middy/core'
-import { type JsonValue, type SecretsContext, secrets } from '../src/index.js'
+import {
+  type JsonValue,
+  type SecretsContext,
+  type SecretsMiddleware,
+  type SecretsOptions,
+  secrets,
+} from '../src/index.js'
 import { lambdaContext, useStore } from './support/harness.js'
 
 // Compile-time checks: `npm run typecheck` fails if a type here is wrong; the test runs the same code.
@@ -91,5 +97,13 @@ describe('exports', () => {
   test('the factory is also the default export', async () => {
     const module = await import('../src/index.js')
     expect(module.default).toBe(module.secrets)
+  })
+})
+
+describe('assignability', () => {
+  test('a middleware for one map is a SecretsMiddleware<SecretsOptions>', () => {
+    const specific = secrets({ fetchData: { A: '/a' }, disablePrefetch: true })
+    const general: SecretsMiddleware<SecretsOptions> = specific
+    expect(general.stats().keys.A?.rung).toBe('pending')
   })
 })

@@ -1,4 +1,4 @@
-import type { MiddlewareObj } from '@middy/core'
+import type { MiddlewareObj, Request } from '@middy/core'
 import type { Context } from 'aws-lambda'
 import { type Prepared, Refresher, type Round, type Slot } from './cache.js'
 import { deployTimeValue, envRegistry, syncEnv } from './env.js'
@@ -27,6 +27,13 @@ export type ContextOf<O extends SecretsOptions<FetchData>> = O extends { readonl
  */
 export interface SecretsMiddleware<O extends SecretsOptions<FetchData>>
   extends MiddlewareObj<unknown, any, Error, ContextOf<O>, SecretValues<O['fetchData']>> {
+  /**
+   * Puts the values on the request before the handler runs; returns a promise only when it must wait.
+   * Declared as a method so a middleware for one map is assignable to `SecretsMiddleware<SecretsOptions>`.
+   */
+  before(request: Request<unknown, any, Error, ContextOf<O>, SecretValues<O['fetchData']>>): Promise<void> | undefined
+  after?: undefined
+  onError?: undefined
   /** Makes the keys (all when omitted) expired: the next invocation waits for a fresh fetch. */
   invalidate(keys?: readonly (keyof O['fetchData'] & string)[]): void
   /** Per key: the rung serving it, the value's age, the last failure's reason; store calls so far. Never values. */

@@ -144,7 +144,9 @@ export type SecretValue<E> = E extends string
  * // { TOKEN: string; LIMITS: JsonValue }
  * ```
  */
-export type SecretValues<F extends FetchData> = { -readonly [K in keyof F]: SecretValue<F[K]> }
+export type SecretValues<F extends FetchData> = string extends keyof F
+  ? Record<string, any> // a map not known at compile time: no key can be typed
+  : { -readonly [K in keyof F]: SecretValue<F[K]> }
 
 /**
  * The Lambda context a handler sees once {@link secrets} ran, for handlers written before `.use()`.

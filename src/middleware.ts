@@ -178,6 +178,8 @@ export const secrets = <const O extends SecretsOptions<FetchData>>(options: O): 
     const slot = slots[i]!
     const degraded = (r: Rung | undefined) => r === 'stale' || r === 'env' || r === 'missing'
     if (!degraded(rung) && !degraded(before)) return
+    // A required key with no value fails the invocation, and that is logged as an error of its own.
+    if (rung === 'missing' && slot.entry.required) return
     const event: LogEvent = {
       event: degraded(rung) ? 'degraded' : 'recovered',
       key: slot.entry.key,
@@ -257,7 +259,7 @@ export const secrets = <const O extends SecretsOptions<FetchData>>(options: O): 
     }
     const error = new SecretsError(
       codeFor(Object.values(reasons)),
-      `middy-secrets: no value for ${parts.join(', ')}. Check that each parameter exists and the function's role may read it, or set an environment variable of the same name as a fallback.`,
+      `middy-secrets: no value for ${parts.join(', ')}. Check that each parameter exists and the function's role may read it${opts.fallbackToEnv ? ', or set an environment variable of the same name as a fallback' : ''}.`,
       { keys, parameters, reasons },
     )
     log('error', 'no value', { event: 'unavailable', keys, parameters })

@@ -13,6 +13,10 @@ describe('classifyError', () => {
     [sdkError('TimeoutError', ''), 'timed_out'],
     [sdkError('AbortError', ''), 'timed_out'],
     [Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), 'unreachable'],
+    // The SDK's HTTP handler renames a reset socket TimeoutError; the code tells the truth.
+    [Object.assign(sdkError('TimeoutError', 'socket hang up'), { code: 'ECONNRESET' }), 'unreachable'],
+    [Object.assign(sdkError('TimeoutError', 'write EPIPE'), { code: 'EPIPE' }), 'unreachable'],
+    [Object.assign(new Error('connect ETIMEDOUT'), { code: 'ETIMEDOUT' }), 'timed_out'],
     [sdkError('InternalServerError', '', 500), 'store_error'],
     [sdkError('SyntaxError', 'Unexpected token < in JSON: {"Value":"CANARY"}', 200), 'invalid_response'],
     [sdkError('SomethingElse', '', 418), 'store_error'],

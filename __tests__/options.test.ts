@@ -75,6 +75,8 @@ describe('resolveOptions', () => {
     [{ ...base, cacheExpiry: Number.NaN }, /cacheExpiry must be a finite number/],
     [{ ...base, fetchTimeout: 0 }, /fetchTimeout must be more than 0/],
     [{ ...base, fetchTimeout: Number.POSITIVE_INFINITY }, /fetchTimeout must be a finite/],
+    [{ ...base, fetchTimeout: 2 ** 31 }, /fetchTimeout must be at most 2147483647 ms/],
+    [{ fetchData: { T: { name: '/x', transform: Object.create(null) } } }, /T.transform must be one of/],
     [{ ...base, staleIfError: -1 }, /staleIfError must not be negative/],
     [{ ...base, staleWhileRevalidate: -5 }, /staleWhileRevalidate must not be negative/],
     [{ ...base, jitter: 1.5 }, /jitter must be a number from 0 to 1/],

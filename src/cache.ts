@@ -29,6 +29,8 @@ export interface Slot {
   dueAt: number
   /** Why the last attempt failed; undefined after a success. */
   failure: FailureInfo | undefined
+  /** Consecutive faulted attempts: the backoff exponent. Per key, so the other keys' successes never reset it. */
+  faults: number
   /** The round fetching this key now. */
   round: Round | undefined
 }
@@ -68,7 +70,6 @@ const sameRaw = (a: RawValue | undefined, b: RawValue): boolean => {
 export class Refresher {
   readonly slots: Slot[]
   current: Round | undefined
-  private failures = 0
   private readonly backoffCap: number
 
   constructor(
@@ -86,6 +87,7 @@ export class Refresher {
       expiresAt: Number.NEGATIVE_INFINITY,
       dueAt: Number.NEGATIVE_INFINITY,
       failure: undefined,
+      faults: 0,
       round: undefined,
     }))
     const expiry = timing.cacheExpiry < 0 ? BACKOFF_MAX : timing.cacheExpiry
@@ -187,26 +189,27 @@ export class Refresher {
           slot.raw = outcome.raw
         }
         slot.failure = undefined
+        slot.faults = 0
         slot.fetchedAt = round.startedAt
         slot.expiresAt = never ? Number.POSITIVE_INFINITY : round.startedAt + cacheExpiry
         slot.dueAt = never ? Number.POSITIVE_INFINITY : nextCycle(first)
       } else if (outcome.failure.reason === 'not_found') {
         // A missing parameter may be a mistake to survive, but it is the store's answer: no backoff.
         slot.failure = outcome.failure
+        slot.faults = 0
         slot.dueAt = cacheExpiry < 0 ? now + this.backoffCap : nextCycle(slot.good === undefined)
       } else {
         slot.failure = outcome.failure
+        slot.faults++
         faulted.push(slot)
       }
     }
     if (faulted.length > 0) {
-      this.failures++
       // Exponential backoff with full jitter: an outage must not turn every invocation into a store call.
-      const ceiling = Math.min(this.backoffCap, BACKOFF_BASE * 2 ** (this.failures - 1))
-      const retryAt = now + clock.random() * ceiling
-      for (const slot of faulted) slot.dueAt = retryAt
-    } else {
-      this.failures = 0
+      const jitter = clock.random()
+      for (const slot of faulted) {
+        slot.dueAt = now + jitter * Math.min(this.backoffCap, BACKOFF_BASE * 2 ** (slot.faults - 1))
+      }
     }
     this.onSettled(changed, round, durationMs)
   }

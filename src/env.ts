@@ -34,21 +34,28 @@ export const deployTimeValue = (name: string): string | undefined => {
 export const envRegistry = (): { readonly seq: number } => registry()
 
 /**
- * Makes `process.env` hold `wanted`, writing only variables whose last write by this package differs:
- * a write calls setenv and costs microseconds. Returns the sequence number after the writes.
+ * Makes `process.env` hold `wanted` and nothing else this package wrote: a variable another instance set
+ * that this one does not want goes back to its deploy-time value, so two functions bundled together never
+ * see each other's values. Writes only what differs from this package's last write (a write calls setenv
+ * and costs microseconds). Returns the sequence number after the writes.
  */
 export const syncEnv = (wanted: ReadonlyMap<string, string | undefined>): number => {
   const reg = registry()
-  for (const [name, wantedValue] of wanted) {
-    // No value wanted: leave a variable this package never wrote alone, restore one it did.
-    if (wantedValue === undefined && !reg.written.has(name)) continue
-    const value = wantedValue ?? reg.deployTime.get(name)
-    if (reg.written.has(name) && reg.written.get(name) === value) continue
+  const write = (name: string, value: string | undefined): void => {
+    if (reg.written.has(name) && reg.written.get(name) === value) return
     if (!reg.deployTime.has(name)) reg.deployTime.set(name, process.env[name])
     if (value === undefined) delete process.env[name]
     else process.env[name] = value
     reg.written.set(name, value)
     reg.seq++
+  }
+  for (const [name, value] of wanted) {
+    // No value wanted: leave a variable this package never wrote alone, restore one it did.
+    if (value !== undefined) write(name, value)
+    else if (reg.written.has(name)) write(name, reg.deployTime.get(name))
+  }
+  for (const name of [...reg.written.keys()]) {
+    if (!wanted.has(name)) write(name, reg.deployTime.get(name))
   }
   return reg.seq
 }

@@ -83,15 +83,7 @@ const THROTTLE_ERRORS = new Set([
   'RequestLimitExceeded',
 ])
 const NOT_FOUND_ERRORS = new Set(['ParameterNotFound', 'ParameterVersionNotFound', 'ResourceNotFoundException'])
-const NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EPIPE',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-])
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN', 'EHOSTUNREACH'])
 
 /**
  * Classifies any thrown thing into a {@link FailureInfo}. The message is read only to tell a KMS denial
@@ -115,16 +107,17 @@ export const classifyError = (error: unknown): FailureInfo => {
     return out
   }
   const message = typeof e.message === 'string' ? e.message : ''
+  // The SDK's HTTP handler renames a reset socket (ECONNRESET, EPIPE) TimeoutError: the code tells the truth.
+  if (e.code === 'ETIMEDOUT') return info('timed_out')
+  if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return info('unreachable')
   if (KMS_ERRORS.has(name)) return info('kms_denied')
   if (name === 'AccessDeniedException' || name === 'AccessDenied' || name === 'UnrecognizedClientException') {
     return info(/\bkms\b|AWSKMS/i.test(message) ? 'kms_denied' : 'access_denied')
   }
   if (THROTTLE_ERRORS.has(name)) return info('throttled')
   if (NOT_FOUND_ERRORS.has(name)) return info('not_found')
-  if (name === 'TimeoutError' || name === 'AbortError' || e.code === 'ETIMEDOUT') return info('timed_out')
-  if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return info('unreachable')
+  if (name === 'TimeoutError' || name === 'AbortError') return info('timed_out')
   if (name === 'SyntaxError' || (typeof httpStatus === 'number' && httpStatus < 300)) return info('invalid_response')
-  if (typeof httpStatus === 'number' && httpStatus >= 500) return info('store_error')
   if (typeof httpStatus === 'number') return info('store_error')
   return info('unreachable')
 }

@@ -127,7 +127,14 @@ const duration = (options: Record<string, unknown>, name: keyof typeof defaults,
   return n
 }
 
-const positive = (n: number, name: string): number => (n > 0 ? n : invalid(`${name} must be more than 0`))
+// Node's timers take at most 2^31 - 1 ms; a longer delay silently becomes 1 ms.
+const MAX_TIMER = 2 ** 31 - 1
+
+const timerDuration = (n: number, name: string): number => {
+  if (n <= 0) invalid(`${name} must be more than 0`)
+  if (n > MAX_TIMER) invalid(`${name} must be at most ${MAX_TIMER} ms (Node's longest timer)`)
+  return n
+}
 
 const flag = (options: Record<string, unknown>, name: keyof typeof defaults): boolean => {
   const value = options[name] ?? defaults[name]
@@ -228,7 +235,7 @@ export const resolveOptions = (input: SecretsOptions<FetchData>): ResolvedOption
     staleWhileRevalidate: duration(options, 'staleWhileRevalidate'),
     staleIfError: duration(options, 'staleIfError'),
     fallbackToEnv: flag(options, 'fallbackToEnv'),
-    fetchTimeout: positive(duration(options, 'fetchTimeout'), 'fetchTimeout'),
+    fetchTimeout: timerDuration(duration(options, 'fetchTimeout'), 'fetchTimeout'),
     disablePrefetch: flag(options, 'disablePrefetch'),
     awsClientOptions: awsClientOptions as Record<string, unknown>,
     AwsClient: optionalFunction(options, 'AwsClient'),

@@ -36,5 +36,5 @@ export const TRANSFORMS = Object.keys(BUILT_IN)
 export const resolveTransform = (transform: Transform | undefined): TransformFn | undefined => {
   if (transform === undefined) return (raw) => raw
   if (typeof transform === 'function') return transform
-  return Object.hasOwn(BUILT_IN, transform) ? BUILT_IN[transform] : undefined
+  return typeof transform === 'string' && Object.hasOwn(BUILT_IN, transform) ? BUILT_IN[transform] : undefined
 }

@@ -1,5 +1,6 @@
 import { ParameterEngine } from '../../src/local/engine.js'
 import { FaultRules, type FaultSpec, faultError } from '../../src/local/faults.js'
+import { SecretsEngine } from '../../src/local/secrets-engine.js'
 
 const ARN = 'arn:aws:ssm:us-east-1:123456789012:parameter'
 const engine = new ParameterEngine({ parameters: { '/app/a': '1', '/app/sub/b': '2', flat: '3' } })
@@ -160,5 +161,89 @@ describe('faultError', () => {
     }
     expect(error(rulesWith({ kind: 'latency', latencyMs: 1 }), 'GetParameters', {})).toBeUndefined()
     expect(error(new FaultRules(), 'GetParameters', {})).toBeUndefined()
+  })
+})
+
+describe('Secrets Manager requests', () => {
+  const secrets = new SecretsEngine({ secrets: { 'prod/db': 'p', other: 'o' } })
+  const arn = secrets.arnOf('prod/db') as string
+  const decide = (rules: FaultRules, operation: string, input: unknown) => rules.decide(operation, input, secrets)
+
+  test('names match a SecretId by name, full or partial ARN, or any id of a SecretIdList', () => {
+    const rules = rulesWith({ kind: 'throttle', names: ['prod/db'] })
+    for (const id of ['prod/db', arn, arn.slice(0, -7)]) {
+      expect(decide(rules, 'GetSecretValue', { SecretId: id })).toEqual({
+        delayMs: 0,
+        fault: { kind: 'throttle', names: ['prod/db'] },
+        resource: id,
+      })
+    }
+    expect(decide(rules, 'BatchGetSecretValue', { SecretIdList: ['other', 7, arn] }).resource).toBe(arn)
+    expect(decide(rules, 'PutSecretValue', { SecretId: 'prod/db' }).fault?.kind).toBe('throttle')
+    expect(decide(rules, 'DeleteSecret', { SecretId: 'prod/db' }).fault?.kind).toBe('throttle')
+    expect(decide(rules, 'CreateSecret', { Name: 'prod/db' }).fault?.kind).toBe('throttle')
+    expect(decide(rules, 'GetSecretValue', { SecretId: 'other' }).fault).toBeUndefined()
+    expect(decide(rules, 'GetSecretValue', { SecretId: 'missing' }).fault).toBeUndefined()
+    expect(
+      decide(rules, 'BatchGetSecretValue', { Filters: [{ Key: 'name', Values: ['prod/'] }] }).fault,
+    ).toBeUndefined()
+    expect(decide(rules, 'BatchGetSecretValue', { SecretIdList: 'prod/db' }).fault).toBeUndefined()
+    expect(decide(rules, 'GetSecretValue', undefined).fault).toBeUndefined()
+  })
+
+  test('a rule naming a secret that does not exist matches the id as sent', () => {
+    const rules = rulesWith({ kind: 'throttle', names: ['later'] })
+    expect(decide(rules, 'GetSecretValue', { SecretId: 'later' }).fault?.kind).toBe('throttle')
+    expect(decide(rules, 'GetSecretValue', { SecretId: 'later2' }).fault).toBeUndefined()
+  })
+
+  test('operations, count and latency work as for SSM; the first id is the resource of an unnamed rule', () => {
+    const rules = rulesWith(
+      { kind: 'latency', latencyMs: 10 },
+      { kind: 'server-error', operations: ['BatchGetSecretValue'], count: 1 },
+      { kind: 'latency', latencyMs: 5, names: ['other'] },
+    )
+    expect(decide(rules, 'GetSecretValue', { SecretId: 'prod/db' })).toEqual({ delayMs: 10 })
+    expect(decide(rules, 'BatchGetSecretValue', { SecretIdList: ['other', 'prod/db'] })).toEqual({
+      delayMs: 15,
+      fault: { kind: 'server-error', operations: ['BatchGetSecretValue'], count: 1 },
+      resource: 'other',
+    })
+    expect(decide(rules, 'BatchGetSecretValue', {})).toEqual({ delayMs: 10 })
+    expect(rules.size).toBe(2)
+    // The first non-latency rule wins; the next is neither applied nor spent.
+    const first = rulesWith({ kind: 'throttle', count: 1 }, { kind: 'access-denied', count: 1 })
+    expect(decide(first, 'GetSecretValue', { SecretId: 'other' }).fault?.kind).toBe('throttle')
+    expect(decide(first, 'GetSecretValue', { SecretId: 'other' }).fault?.kind).toBe('access-denied')
+  })
+
+  test('errors are worded as Secrets Manager words them', () => {
+    const error = (spec: FaultSpec, operation: string, input: unknown) =>
+      faultError(decide(rulesWith(spec), operation, input), operation, secrets, 'req-1')
+    expect(error({ kind: 'throttle' }, 'GetSecretValue', {})?.toBody()).toEqual({
+      __type: 'ThrottlingException',
+      message: 'Rate exceeded',
+    })
+    const server = error({ kind: 'server-error' }, 'GetSecretValue', {})
+    expect([server?.name, server?.statusCode]).toEqual(['InternalServiceError', 500])
+    expect(error({ kind: 'kms-denied' }, 'GetSecretValue', { SecretId: 'prod/db' })?.toBody()).toEqual({
+      __type: 'DecryptionFailure',
+      message: "Secrets Manager can't decrypt the protected secret text using the provided KMS key.",
+    })
+    const denied = (input: unknown) => error({ kind: 'access-denied' }, 'GetSecretValue', input)?.message
+    expect(denied({ SecretId: 'prod/db' })).toBe(
+      'User: arn:aws:sts::123456789012:assumed-role/fake/local-parameter-store is not authorized to perform: ' +
+        `secretsmanager:GetSecretValue on resource: ${arn} because no identity-based policy allows the ` +
+        'secretsmanager:GetSecretValue action',
+    )
+    expect(denied({ SecretId: 'missing' })).toContain(
+      'resource: arn:aws:secretsmanager:us-east-1:123456789012:secret:missing because',
+    )
+    const foreign = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-abcdef'
+    expect(denied({ SecretId: foreign })).toContain(`resource: ${foreign} because`)
+    expect(denied({})).toContain('resource: arn:aws:secretsmanager:us-east-1:123456789012:secret:* because')
+    for (const k of ['reset', 'hang', 'malformed', 'truncated'] as const) {
+      expect(error({ kind: k }, 'GetSecretValue', {})).toBeUndefined()
+    }
   })
 })

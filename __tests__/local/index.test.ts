@@ -5,8 +5,17 @@ test('middy-secrets/local exports exactly its runtime API', () => {
     'LocalParameterStore',
     'OPERATIONS',
     'ParameterEngine',
+    'SECRETS_OPERATIONS',
+    'SecretsEngine',
     'SsmServiceError',
     'startLocalStore',
+  ])
+  expect(local.SECRETS_OPERATIONS).toEqual([
+    'GetSecretValue',
+    'BatchGetSecretValue',
+    'CreateSecret',
+    'PutSecretValue',
+    'DeleteSecret',
   ])
   expect(local.OPERATIONS).toEqual([
     'GetParameters',
@@ -24,6 +33,7 @@ test('startLocalStore returns a started store', async () => {
     expect(store).toBeInstanceOf(local.LocalParameterStore)
     expect(store.clientConfig.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     expect(store.engine.get('/a')?.value).toBe('x')
+    expect(store.secretsEngine).toBeInstanceOf(local.SecretsEngine)
   } finally {
     await store.close()
   }

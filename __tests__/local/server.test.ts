@@ -483,6 +483,11 @@ describe('observation', () => {
       PutParameter: 0,
       LabelParameterVersion: 0,
       DeleteParameter: 0,
+      GetSecretValue: 0,
+      BatchGetSecretValue: 0,
+      CreateSecret: 0,
+      PutSecretValue: 0,
+      DeleteSecret: 0,
     })
     const client = clientOf(store)
     await client.send(new GetParametersCommand({ Names: ['/a'], WithDecryption: true }))
@@ -556,7 +561,8 @@ describe('bad requests get AWS-shaped errors and the store keeps serving', () =>
     const store = await started()
     for (const [headers, method] of [
       [target('DescribeParameters'), 'POST'],
-      [{ 'X-Amz-Target': 'secretsmanager.GetSecretValue' }, 'POST'],
+      [{ 'X-Amz-Target': 'secretsmanager.ListSecrets' }, 'POST'],
+      [{ 'X-Amz-Target': 'AmazonSSMx.GetParameters' }, 'POST'],
       [{}, 'POST'],
       [target('GetParameters'), 'PUT'],
     ] as const) {
@@ -564,7 +570,7 @@ describe('bad requests get AWS-shaped errors and the store keeps serving', () =>
       expect(response.status).toBe(400)
       expect(JSON.parse(response.body).__type).toBe('UnknownOperationException')
     }
-    expect(store.calls.total).toBe(4)
+    expect(store.calls.total).toBe(5)
     await stillServes(store)
   })
 

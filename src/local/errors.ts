@@ -1,6 +1,7 @@
 /**
- * An error as SSM reports it: `name` is the AWS error type the SDK will surface as `error.name`
- * (it reads the `__type` field of the body), `statusCode` the HTTP status it travels with.
+ * An error as SSM or Secrets Manager reports it (both engines throw it; the name predates the second service):
+ * `name` is the AWS error type the SDK will surface as `error.name` (it reads the `__type` field of the body),
+ * `statusCode` the HTTP status it travels with.
  *
  * @example
  * ```ts

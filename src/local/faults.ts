@@ -1,13 +1,14 @@
 import type { ParameterEngine } from './engine.js'
 import { SsmServiceError } from './errors.js'
-import { arnFor, isUnderPath, mentionedNames, pathPrefix } from './names.js'
+import { arnFor, isUnderPath, mentionedNames, parseArn, pathPrefix } from './names.js'
+import { SecretsEngine } from './secrets-engine.js'
 
 /**
  * What a fault rule does to a matching request:
  * - `throttle`: 400 `ThrottlingException` "Rate exceeded"
- * - `server-error`: 500 `InternalServerError`
- * - `access-denied`: 400 `AccessDeniedException` from IAM (`ssm:<Operation>`)
- * - `kms-denied`: 400 `AccessDeniedException` from KMS (`kms:Decrypt`)
+ * - `server-error`: 500 `InternalServerError` (Secrets Manager: `InternalServiceError`)
+ * - `access-denied`: 400 `AccessDeniedException` from IAM (`ssm:<Operation>`, `secretsmanager:<Operation>`)
+ * - `kms-denied`: 400 `AccessDeniedException` from KMS (`kms:Decrypt`); Secrets Manager answers `DecryptionFailure`
  * - `reset`: the connection is reset, no response
  * - `hang`: no response, ever (until `close()`)
  * - `malformed`: 200 with a body that is not JSON but contains the real response
@@ -44,12 +45,16 @@ export type FaultKind =
  */
 export interface FaultSpec {
   kind: FaultKind
-  /** Only these operations (e.g. `['GetParameters']`). Default: all. */
+  /** Only these operations (e.g. `['GetParameters']`, `['GetSecretValue']`). Default: all, of both services. */
   operations?: string[]
   /**
    * Only requests that mention one of these names or paths: a `GetParameters` whose `Names` include one
    * (selectors stripped, ARNs resolved), a `GetParametersByPath` whose `Path` is one of them or lies above one
-   * (honouring `Recursive`), any other operation whose `Name` is one. Default: every request.
+   * (honouring `Recursive`), any other SSM operation whose `Name` is one. For Secrets Manager: a request whose
+   * `SecretId` (or `CreateSecret`'s `Name`), or any id of a `BatchGetSecretValue`'s `SecretIdList`, is one of them
+   * or stands for the same existing secret (name, ARN, partial ARN); a batch by `Filters` matches no name.
+   * A name applies to both services (a secret and a parameter may share it): add `operations` to narrow a rule to
+   * one. Default: every request.
    */
   names?: string[]
   /** Apply to this many matching requests, then the rule is spent. Default: until `clearFaults()`. */
@@ -82,9 +87,15 @@ const KINDS: readonly string[] = [
 
 interface Rule {
   spec: FaultSpec
+  /** The names as SSM requests are compared with them (selectors stripped, ARNs read as names). */
   names?: Set<string>
+  /** The names as given, for Secrets Manager requests (whose ids are compared after resolving them). */
+  secretIds?: Set<string>
   remaining: number
 }
+
+/** Either engine of the store: the one a request went to tells how its names are read and errors worded. */
+export type FaultEngine = ParameterEngine | SecretsEngine
 
 /** A request's names or paths, as a fault rule's `names` compares them (no trailing `/` except on the root). */
 const normalize = (name: string): string => (name.length > 1 && name.endsWith('/') ? name.slice(0, -1) : name)
@@ -117,6 +128,25 @@ const mentions = (
     recursive: false,
   }
 }
+
+/** The secret ids a Secrets Manager request mentions, as sent. */
+const secretIdsOf = (operation: string, input: unknown): string[] => {
+  const ids =
+    operation === 'BatchGetSecretValue'
+      ? field(input, 'SecretIdList')
+      : [field(input, operation === 'CreateSecret' ? 'Name' : 'SecretId')]
+  return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : []
+}
+
+/** The first id the request sent that is one of `wanted`, or stands for the same existing secret as one. */
+const matchedSecret = (wanted: Set<string>, ids: string[], engine: SecretsEngine): string | undefined =>
+  ids.find((id) => {
+    if (wanted.has(id)) return true
+    const name = engine.resolve(id)
+    if (name === undefined) return false
+    const arn = engine.arnOf(name) as string
+    return wanted.has(name) || wanted.has(arn) || wanted.has(arn.slice(0, -7))
+  })
 
 /** The first name or path of `wanted` the request mentions, or `undefined`. */
 const matchedName = (
@@ -156,7 +186,12 @@ export class FaultRules {
       throw new TypeError("A 'latency' fault needs latencyMs >= 0")
     }
     const rule: Rule = { spec: { ...spec }, remaining: count }
-    if (spec.names) rule.names = new Set(spec.names.flatMap((name) => mentionedNames(normalize(name))))
+    if (spec.names) {
+      // A non-SSM ARN (a secret's) names no parameter: read as one, its text before the first `:` would be 'arn'.
+      const ssmNames = spec.names.filter((name) => !name.startsWith('arn:') || parseArn(name) !== undefined)
+      rule.names = new Set(ssmNames.flatMap((name) => mentionedNames(normalize(name))))
+      rule.secretIds = new Set(spec.names)
+    }
     this.#rules.push(rule)
   }
 
@@ -169,8 +204,12 @@ export class FaultRules {
     return this.#rules.length
   }
 
-  /** Applies the rules to one request: spends the uses of the rules that match and says what they do. */
-  decide(operation: string, input: unknown, engine: ParameterEngine): FaultDecision {
+  /**
+   * Applies the rules to one request: spends the uses of the rules that match and says what they do. `engine` is
+   * the one the request goes to: a {@link SecretsEngine} for `secretsmanager.*` targets, else the SSM one.
+   */
+  decide(operation: string, input: unknown, engine: FaultEngine): FaultDecision {
+    if (engine instanceof SecretsEngine) return this.#decideSecrets(operation, input, engine)
     const decision: FaultDecision = { delayMs: 0 }
     let request: ReturnType<typeof mentions> | undefined
     for (const rule of this.#rules) {
@@ -196,20 +235,81 @@ export class FaultRules {
     this.#rules = this.#rules.filter((rule) => rule.remaining > 0)
     return decision
   }
+
+  #decideSecrets(operation: string, input: unknown, engine: SecretsEngine): FaultDecision {
+    const decision: FaultDecision = { delayMs: 0 }
+    const ids = secretIdsOf(operation, input)
+    for (const rule of this.#rules) {
+      const { spec } = rule
+      if (spec.kind !== 'latency' && decision.fault) continue
+      if (spec.operations && !spec.operations.includes(operation)) continue
+      const resource = rule.secretIds ? matchedSecret(rule.secretIds, ids, engine) : ids[0]
+      if (rule.secretIds && resource === undefined) continue
+      rule.remaining--
+      if (spec.kind === 'latency') {
+        decision.delayMs += spec.latencyMs as number
+        continue
+      }
+      decision.fault = spec
+      if (resource !== undefined) decision.resource = resource
+    }
+    this.#rules = this.#rules.filter((rule) => rule.remaining > 0)
+    return decision
+  }
 }
 
 const PRINCIPAL = (account: string) => `arn:aws:sts::${account}:assumed-role/fake/local-parameter-store`
 
+/** The 500 each service answers when it fails inside. */
+export const internalError = (engine: FaultEngine): SsmServiceError =>
+  engine instanceof SecretsEngine
+    ? new SsmServiceError('InternalServiceError', 'An error occurred on the server side.', 500)
+    : new SsmServiceError('InternalServerError', 'An internal server error occurred.', 500)
+
+const secretsFaultError = (
+  decision: FaultDecision,
+  operation: string,
+  engine: SecretsEngine,
+): SsmServiceError | undefined => {
+  const id = decision.resource
+  const resource =
+    id === undefined
+      ? `arn:aws:secretsmanager:${engine.region}:${engine.accountId}:secret:*`
+      : (engine.arnOf(id) ??
+        (id.startsWith('arn:') ? id : `arn:aws:secretsmanager:${engine.region}:${engine.accountId}:secret:${id}`))
+  switch (decision.fault?.kind) {
+    case 'throttle':
+      return new SsmServiceError('ThrottlingException', 'Rate exceeded')
+    case 'server-error':
+      return internalError(engine)
+    case 'access-denied':
+      return new SsmServiceError(
+        'AccessDeniedException',
+        `User: ${PRINCIPAL(engine.accountId)} is not authorized to perform: secretsmanager:${operation} on ` +
+          `resource: ${resource} because no identity-based policy allows the secretsmanager:${operation} action`,
+      )
+    case 'kms-denied':
+      // Secrets Manager decrypts for the caller and reports a refused KMS key as its own error.
+      return new SsmServiceError(
+        'DecryptionFailure',
+        "Secrets Manager can't decrypt the protected secret text using the provided KMS key.",
+      )
+    default:
+      return undefined
+  }
+}
+
 /**
  * The AWS error a faulting rule answers with, or `undefined` for the kinds that answer otherwise
- * (reset, hang, malformed, truncated, latency).
+ * (reset, hang, malformed, truncated, latency). `engine` is the one the request went to, as for `decide`.
  */
 export const faultError = (
   decision: FaultDecision,
   operation: string,
-  engine: ParameterEngine,
+  engine: FaultEngine,
   requestId: string,
 ): SsmServiceError | undefined => {
+  if (engine instanceof SecretsEngine) return secretsFaultError(decision, operation, engine)
   const resource =
     decision.resource === undefined
       ? `arn:aws:ssm:${engine.region}:${engine.accountId}:*`
@@ -218,7 +318,7 @@ export const faultError = (
     case 'throttle':
       return new SsmServiceError('ThrottlingException', 'Rate exceeded')
     case 'server-error':
-      return new SsmServiceError('InternalServerError', 'An internal server error occurred.', 500)
+      return internalError(engine)
     case 'access-denied':
       return new SsmServiceError(
         'AccessDeniedException',

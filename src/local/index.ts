@@ -1,6 +1,6 @@
 /**
- * `middy-secrets/local`: an SSM Parameter Store that runs in your test process, for offline tests,
- * demos and benchmarks. See {@link LocalParameterStore}.
+ * `middy-secrets/local`: an SSM Parameter Store and a Secrets Manager that run in your test process, for offline
+ * tests, demos and benchmarks. See {@link LocalParameterStore}.
  *
  * @packageDocumentation
  */
@@ -16,6 +16,16 @@ export {
 } from './engine.js'
 export { SsmServiceError } from './errors.js'
 export type { FaultKind, FaultSpec } from './faults.js'
+export {
+  type GetSecretOptions,
+  type PutSecretOptions,
+  SECRETS_OPERATIONS,
+  type SecretSnapshot,
+  SecretsEngine,
+  type SecretsEngineOptions,
+  type SecretsOperation,
+  type SeedSecrets,
+} from './secrets-engine.js'
 export {
   type CallCounts,
   type LocalClientConfig,

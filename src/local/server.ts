@@ -3,15 +3,30 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net'
 import { type EngineOptions, OPERATIONS, ParameterEngine, type ParameterType, type SsmOperation } from './engine.js'
 import { SsmServiceError } from './errors.js'
-import { type FaultDecision, FaultRules, type FaultSpec, faultError } from './faults.js'
+import {
+  type FaultDecision,
+  type FaultEngine,
+  FaultRules,
+  type FaultSpec,
+  faultError,
+  internalError,
+} from './faults.js'
+import {
+  type PutSecretOptions,
+  SECRETS_OPERATIONS,
+  SecretsEngine,
+  type SecretsOperation,
+  type SeedSecrets,
+} from './secrets-engine.js'
 
 /**
- * What an `SSMClient` needs to talk to a started store: spread it into the client's configuration.
- * The credentials are fake, so nothing reaches for real ones or the instance metadata service.
+ * What an `SSMClient` or a `SecretsManagerClient` needs to talk to a started store: spread it into the client's
+ * configuration. The credentials are fake, so nothing reaches for real ones or the instance metadata service.
  *
  * @example
  * ```ts
- * const client = new SSMClient({ ...store.clientConfig, maxAttempts: 1 })
+ * const ssm = new SSMClient({ ...store.clientConfig, maxAttempts: 1 })
+ * const secretsManager = new SecretsManagerClient({ ...store.clientConfig, maxAttempts: 1 })
  * ```
  */
 export interface LocalClientConfig {
@@ -21,12 +36,14 @@ export interface LocalClientConfig {
 }
 
 /**
- * Options of a {@link LocalParameterStore}: the engine's, plus a store-wide latency.
+ * Options of a {@link LocalParameterStore}: the SSM engine's (`region`, `accountId`, `seed` and `now` serve the
+ * Secrets Manager engine too), the secrets to seed, and a store-wide latency.
  *
  * @example
  * ```ts
  * const store = await startLocalStore({
  *   parameters: { '/app/db-url': 'postgres://db', '/app/token': { value: 's3cret', type: 'SecureString' } },
+ *   secrets: { 'prod/db': '{"password":"p"}' },
  *   bestEffortPaging: true,
  *   seed: 42,
  *   latencyMs: 5,
@@ -36,20 +53,24 @@ export interface LocalClientConfig {
 export interface LocalStoreOptions extends EngineOptions {
   /** Added before every response, in ms. Default `0`. Settable later through `store.latencyMs`. */
   latencyMs?: number
+  /** Secrets Manager secrets created at construction: name → value, each on `AWSCURRENT`. */
+  secrets?: SeedSecrets
 }
 
 /**
- * Requests received per operation (the `X-Amz-Target` without its `AmazonSSM.` prefix), and in `total`.
- * The implemented operations are always present (from 0); any other appears once received.
+ * Requests received per operation (the `X-Amz-Target` without its `AmazonSSM.` or `secretsmanager.` prefix), and
+ * in `total` (both services). The implemented operations are always present (from 0); any other appears once
+ * received.
  *
  * @example
  * ```ts
  * const calls: CallCounts = store.calls
  * expect(calls.GetParameters).toBe(3)
- * expect(calls.total).toBe(3)
+ * expect(calls.GetSecretValue).toBe(2)
+ * expect(calls.total).toBe(5)
  * ```
  */
-export type CallCounts = Record<string, number> & Record<'total' | SsmOperation, number>
+export type CallCounts = Record<string, number> & Record<'total' | SsmOperation | SecretsOperation, number>
 
 /**
  * One request as received, faulted or not. `input` is the parsed body (`undefined` if it was not JSON),
@@ -69,7 +90,8 @@ export interface RecordedRequest {
 
 /** AWS rejects request bodies over 1 MiB before the service sees them. */
 const MAX_BODY_BYTES = 1024 * 1024
-const TARGET_PREFIX = 'AmazonSSM.'
+const SSM_PREFIX = 'AmazonSSM.'
+const SECRETS_PREFIX = 'secretsmanager.'
 const FAKE_CREDENTIALS = { accessKeyId: 'LOCALSTOREFAKEKEY', secretAccessKey: 'local-parameter-store-fake-secret' }
 
 interface Reply {
@@ -81,7 +103,7 @@ interface Reply {
 const zeroCounts = (): CallCounts => {
   // No prototype: a target such as `AmazonSSM.constructor` must count as itself, not hit Object.prototype.
   const counts = Object.assign(Object.create(null), { total: 0 }) as CallCounts
-  for (const operation of OPERATIONS) counts[operation] = 0
+  for (const operation of [...OPERATIONS, ...SECRETS_OPERATIONS]) counts[operation] = 0
   return counts
 }
 
@@ -107,28 +129,38 @@ const readBody = (req: IncomingMessage): Promise<{ text: string; tooLarge: boole
   })
 
 /**
- * An SSM Parameter Store on 127.0.0.1 that the real `SSMClient` talks to through `endpoint`: it speaks the
- * AWS JSON 1.1 wire protocol (`GetParameters`, `GetParametersByPath`, `GetParameter`, `PutParameter`,
- * `LabelParameterVersion`, `DeleteParameter`) with AWS's limits and error shapes, counts calls, and injects
- * faults. Signatures are not checked. Close it when done: `close()` also cuts requests left hanging.
+ * An SSM Parameter Store and a Secrets Manager on 127.0.0.1, on one port, that the real `SSMClient` and
+ * `SecretsManagerClient` talk to through `endpoint`: it speaks the AWS JSON 1.1 wire protocol (SSM's
+ * `GetParameters`, `GetParametersByPath`, `GetParameter`, `PutParameter`, `LabelParameterVersion`,
+ * `DeleteParameter`; Secrets Manager's `GetSecretValue`, `BatchGetSecretValue`, `CreateSecret`, `PutSecretValue`,
+ * `DeleteSecret`) with AWS's limits and error shapes, counts calls, and injects faults. Requests go to one service
+ * or the other by their `X-Amz-Target` prefix. Signatures are not checked. Close it when done: `close()` also
+ * cuts requests left hanging.
  *
  * @example
  * ```ts
  * import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm'
+ * import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
  * import { LocalParameterStore } from 'middy-secrets/local'
  *
- * const store = new LocalParameterStore({ parameters: { '/app/db-url': 'postgres://db' } })
- * const client = new SSMClient({ ...(await store.start()), maxAttempts: 1 })
+ * const store = new LocalParameterStore({ parameters: { '/app/db-url': 'postgres://db' }, secrets: { 'prod/db': 'p' } })
+ * const config = await store.start()
+ * const client = new SSMClient({ ...config, maxAttempts: 1 })
  * const { Parameters } = await client.send(new GetParametersCommand({ Names: ['/app/db-url'] }))
  * store.put('/app/db-url', 'postgres://db2')          // version 2, visible to the next call
- * store.fault({ kind: 'throttle', count: 1 })        // the next call gets ThrottlingException
- * console.log(store.calls.GetParameters)             // 1
+ * const secrets = new SecretsManagerClient({ ...config, maxAttempts: 1 })
+ * store.putSecret('prod/db', 'p2')                   // AWSCURRENT now, 'p' is AWSPREVIOUS
+ * const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: 'prod/db' })) // 'p2'
+ * store.fault({ kind: 'throttle', count: 1 })        // the next call, to either service, gets ThrottlingException
+ * console.log(store.calls.GetParameters, store.calls.GetSecretValue) // 1 1
  * await store.close()
  * ```
  */
 export class LocalParameterStore {
   /** The in-memory SSM behind the server; drive it directly for in-process simulations. */
   readonly engine: ParameterEngine
+  /** The in-memory Secrets Manager behind the server (`secretsmanager.*` targets); drive it directly as well. */
+  readonly secretsEngine: SecretsEngine
   /** Added before every response, in ms. Settable at any time. */
   latencyMs: number
   readonly #now: () => number
@@ -143,8 +175,10 @@ export class LocalParameterStore {
   #port: number | undefined
 
   constructor(options: LocalStoreOptions = {}) {
-    const { latencyMs, ...engineOptions } = options
+    const { latencyMs, secrets, ...engineOptions } = options
     this.engine = new ParameterEngine(engineOptions)
+    const { region, accountId, seed, now } = engineOptions
+    this.secretsEngine = new SecretsEngine({ region, accountId, seed, now, secrets })
     this.latencyMs = latencyMs ?? 0
     this.#now = options.now ?? Date.now
   }
@@ -180,7 +214,10 @@ export class LocalParameterStore {
     return this.clientConfig
   }
 
-  /** `{ endpoint, region, credentials }` for `new SSMClient(...)`. Throws before the first `start()`. */
+  /**
+   * `{ endpoint, region, credentials }` for `new SSMClient(...)` or `new SecretsManagerClient(...)`. Throws before
+   * the first `start()`.
+   */
   get clientConfig(): LocalClientConfig {
     if (this.#port === undefined) {
       throw new Error('LocalParameterStore has no endpoint yet: await store.start() before reading clientConfig')
@@ -235,6 +272,19 @@ export class LocalParameterStore {
     this.engine.delete(name)
   }
 
+  /**
+   * Creates a Secrets Manager secret or adds a version to it, in process, and returns the new `VersionId`. The
+   * version goes on `AWSCURRENT` unless `options.stages` says otherwise. See {@link SecretsEngine.put}.
+   */
+  putSecret(name: string, value: string | Uint8Array, options: PutSecretOptions = {}): string {
+    return this.secretsEngine.put(name, value, options)
+  }
+
+  /** Deletes a secret in process, at once (no recovery window); throws `ResourceNotFoundException` if none. */
+  deleteSecret(name: string): void {
+    this.secretsEngine.delete(name)
+  }
+
   /** A snapshot of requests received per operation, faulted ones included. Known operations start at 0. */
   get calls(): CallCounts {
     return { ...this.#counts }
@@ -266,8 +316,11 @@ export class LocalParameterStore {
     if (!body) return
     const target = req.headers['x-amz-target']
     const header = typeof target === 'string' ? target : ''
-    const known = header.startsWith(TARGET_PREFIX)
-    const operation = known ? header.slice(TARGET_PREFIX.length) : header
+    const prefix = [SSM_PREFIX, SECRETS_PREFIX].find((p) => header.startsWith(p))
+    const known = prefix !== undefined
+    const operation = known ? header.slice(prefix.length) : header
+    // Unknown targets are answered by the SSM side, as before Secrets Manager was served.
+    const engine: FaultEngine = prefix === SECRETS_PREFIX ? this.secretsEngine : this.engine
 
     let input: unknown
     let refused: SsmServiceError | undefined
@@ -291,12 +344,12 @@ export class LocalParameterStore {
     this.#counts.total++
     this.#requests.push({ operation, input, at: this.#now() })
 
-    const decision = this.#faults.decide(operation, input, this.engine)
+    const decision = this.#faults.decide(operation, input, engine)
     const kind = decision.fault?.kind
     const delay = this.latencyMs + decision.delayMs
     if (kind === 'hang') return
     const requestId = randomUUID()
-    const reply = kind === 'reset' ? undefined : this.#reply(operation, input, refused, decision, requestId)
+    const reply = kind === 'reset' ? undefined : this.#reply(engine, operation, input, refused, decision, requestId)
     this.#after(delay, () => {
       if (!reply) {
         req.socket.resetAndDestroy()
@@ -312,27 +365,24 @@ export class LocalParameterStore {
   }
 
   #reply(
+    engine: FaultEngine,
     operation: string,
     input: unknown,
     refused: SsmServiceError | undefined,
     decision: FaultDecision,
     requestId: string,
   ): Reply {
-    const faulted = faultError(decision, operation, this.engine, requestId)
+    const faulted = faultError(decision, operation, engine, requestId)
     if (refused ?? faulted) return errorReply((refused ?? faulted) as SsmServiceError)
     let reply: Reply
     try {
       reply = {
         status: 200,
-        body: JSON.stringify(this.engine.handle(operation, input)),
+        body: JSON.stringify(engine.handle(operation, input)),
         contentType: 'application/x-amz-json-1.1',
       }
     } catch (error) {
-      reply = errorReply(
-        error instanceof SsmServiceError
-          ? error
-          : new SsmServiceError('InternalServerError', 'An internal server error occurred.', 500),
-      )
+      reply = errorReply(error instanceof SsmServiceError ? error : internalError(engine))
     }
     // A broken proxy or a cut connection: a 200 whose body will not parse, yet holds the real values.
     if (decision.fault?.kind === 'malformed') {
@@ -369,10 +419,12 @@ export class LocalParameterStore {
  * @example
  * ```ts
  * import { SSMClient } from '@aws-sdk/client-ssm'
+ * import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
  * import { startLocalStore } from 'middy-secrets/local'
  *
- * const store = await startLocalStore({ parameters: { '/app/db-url': 'postgres://db' } })
+ * const store = await startLocalStore({ parameters: { '/app/db-url': 'postgres://db' }, secrets: { 'prod/db': 'p' } })
  * const client = new SSMClient({ ...store.clientConfig, maxAttempts: 1 })
+ * const secrets = new SecretsManagerClient({ ...store.clientConfig, maxAttempts: 1 })
  * // … run the code under test against `client` …
  * await store.close()
  * ```

@@ -1,0 +1,124 @@
+import { secrets } from '../src/index.js'
+import {
+  canary,
+  eventually,
+  everythingShown,
+  expectNoCanary,
+  manualClock,
+  recordingLogger,
+  rounds,
+  runBefore,
+  useStore,
+} from './support/harness.js'
+
+const s = useStore()
+
+const setup = (fetchData: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
+  const clock = manualClock()
+  const logger = recordingLogger()
+  const mw = secrets({
+    fetchData: fetchData as Record<string, string>,
+    awsClientOptions: s.clientOptions,
+    cacheExpiry: 1_000,
+    jitter: 0,
+    logger,
+    clock,
+    ...extra,
+  })
+  return { clock, logger, mw }
+}
+
+describe('Secrets Manager through the real SecretsManagerClient', () => {
+  test('one GetSecretValue per secret, all at once; JSON secrets parsed on request', async () => {
+    s.store.putSecret('sm/db', JSON.stringify({ user: 'app', password: canary('sm-db') }))
+    s.store.putSecret('sm/token', canary('sm-token'))
+    const { mw } = setup({ DB: { name: 'secretsmanager:sm/db', transform: 'json' }, TOKEN: 'secretsmanager:sm/token' })
+    const { req } = await runBefore(mw)
+    expect(req.context.DB).toEqual({ user: 'app', password: canary('sm-db') })
+    expect(req.context.TOKEN).toBe(canary('sm-token'))
+    expect(s.store.calls.GetSecretValue).toBe(2)
+    expect(mw.stats().storeCalls).toBe(2)
+  })
+
+  test('a rotation: AWSCURRENT follows the new value, versionStage AWSPREVIOUS the old one', async () => {
+    s.store.putSecret('sm/rotating', 'first')
+    const { mw, clock } = setup({
+      NOW: 'secretsmanager:sm/rotating',
+      BEFORE: { name: 'secretsmanager:sm/rotating', versionStage: 'AWSPREVIOUS', required: false },
+    })
+    const cold = await runBefore(mw)
+    expect([cold.req.context.NOW, cold.req.context.BEFORE]).toEqual(['first', undefined])
+    s.store.putSecret('sm/rotating', 'second')
+    clock.advance(1_000)
+    const { req } = await runBefore(mw)
+    expect([req.context.NOW, req.context.BEFORE]).toEqual(['second', 'first'])
+  })
+
+  test('by ARN, and a binary secret as base64', async () => {
+    s.store.putSecret('sm/binary', new Uint8Array([1, 2, 3, 250]))
+    const arn = s.store.secretsEngine.arnOf('sm/binary') as string
+    const { mw } = setup({ BIN: arn, PARTIAL: `secretsmanager:${arn.slice(0, -7)}` })
+    const { req } = await runBefore(mw)
+    expect(req.context.BIN).toBe(Buffer.from([1, 2, 3, 250]).toString('base64'))
+    expect(req.context.PARTIAL).toBe(req.context.BIN)
+  })
+
+  test('batch: up to 20 ids per BatchGetSecretValue; a missing one is not found; stages go alone', async () => {
+    const fetchData: Record<string, unknown> = {}
+    for (let i = 0; i < 25; i++) {
+      s.store.putSecret(`sm/batch/${i}`, canary(`batch-${i}`))
+      fetchData[`S${i}`] = `secretsmanager:sm/batch/${i}`
+    }
+    const arn = s.store.secretsEngine.arnOf('sm/batch/3') as string
+    fetchData.BY_ARN = arn
+    fetchData.BY_PARTIAL_ARN = `secretsmanager:${arn.slice(0, -7)}`
+    fetchData.GONE = { name: 'secretsmanager:sm/batch/never', required: false }
+    fetchData.PREVIOUS = { name: 'secretsmanager:sm/batch/0', versionStage: 'AWSPREVIOUS', required: false }
+    const { mw } = setup(fetchData, { secretsManager: { batch: true }, fallbackToEnv: false })
+    const { req } = await runBefore(mw)
+    for (let i = 0; i < 25; i++) expect(req.context[`S${i}`]).toBe(canary(`batch-${i}`))
+    expect([req.context.BY_ARN, req.context.BY_PARTIAL_ARN]).toEqual([canary('batch-3'), canary('batch-3')])
+    expect(s.store.calls.BatchGetSecretValue).toBe(2)
+    expect(s.store.calls.GetSecretValue).toBe(1)
+    for (const r of s.store.requests) {
+      const ids = (r.input as { SecretIdList?: string[] }).SecretIdList
+      if (ids) expect(ids.length).toBeLessThanOrEqual(20)
+    }
+    expect(mw.stats().keys.GONE).toMatchObject({ rung: 'missing', reason: 'not_found' })
+  })
+
+  test('the same ladder: stale while Secrets Manager fails, then the deploy-time variable, else an error', async () => {
+    s.store.putSecret('sm/ladder', canary('sm-ladder'))
+    const { mw, clock, logger } = setup({ SM_LADDER: 'secretsmanager:sm/ladder' }, { staleIfError: 5_000 })
+    await runBefore(mw)
+    s.store.fault({ kind: 'kms-denied', operations: ['GetSecretValue'] })
+    clock.advance(1_000)
+    const stale = await runBefore(mw)
+    expect(stale.req.context.SM_LADDER).toBe(canary('sm-ladder'))
+    expect(mw.stats().keys.SM_LADDER).toMatchObject({ rung: 'stale', reason: 'kms_denied' })
+    clock.advance(6_000)
+    let error: unknown
+    try {
+      await runBefore(mw)
+    } catch (e) {
+      error = e
+    }
+    expect(error).toMatchObject({ code: 'UNAVAILABLE', keys: ['SM_LADDER'], parameters: ['sm/ladder'] })
+    expectNoCanary(everythingShown(error))
+    expectNoCanary(JSON.stringify(logger.lines))
+  })
+
+  test('one map, both stores: each reference goes to its own, in one round', async () => {
+    s.store.put('/mixed/param', 'from-ssm')
+    s.store.putSecret('mixed/secret', 'from-secrets-manager')
+    const { mw, clock, logger } = setup({ P: '/mixed/param', S: 'secretsmanager:mixed/secret' })
+    const { req } = await runBefore(mw)
+    expect([req.context.P, req.context.S]).toEqual(['from-ssm', 'from-secrets-manager'])
+    expect([s.store.calls.GetParameters, s.store.calls.GetSecretValue]).toEqual([1, 1])
+    expect(mw.stats().storeCalls).toBe(2)
+    s.store.put('/mixed/param', 'rotated')
+    clock.advance(1_000)
+    expect((await runBefore(mw)).req.context.P).toBe('rotated')
+    await eventually(() => rounds(logger) === 2)
+  })
+})

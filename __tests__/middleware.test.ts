@@ -11,25 +11,13 @@ import {
   recordingLogger,
   rounds,
   runBefore,
+  setupWith,
   useStore,
 } from './support/harness.js'
 
 const s = useStore()
 
-const setup = (fetchData: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
-  const clock = manualClock()
-  const logger = recordingLogger()
-  const mw = secrets({
-    fetchData: fetchData as Record<string, string>,
-    awsClientOptions: s.clientOptions,
-    cacheExpiry: 1_000,
-    jitter: 0,
-    logger,
-    clock,
-    ...extra,
-  })
-  return { clock, logger, mw }
-}
+const setup = setupWith(s)
 
 const failure = async (promise: Promise<unknown>): Promise<SecretsError> => {
   try {

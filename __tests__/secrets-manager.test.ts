@@ -1,32 +1,17 @@
-import { secrets } from '../src/index.js'
 import {
   canary,
   eventually,
   everythingShown,
   expectNoCanary,
-  manualClock,
-  recordingLogger,
   rounds,
   runBefore,
+  setupWith,
   useStore,
 } from './support/harness.js'
 
 const s = useStore()
 
-const setup = (fetchData: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
-  const clock = manualClock()
-  const logger = recordingLogger()
-  const mw = secrets({
-    fetchData: fetchData as Record<string, string>,
-    awsClientOptions: s.clientOptions,
-    cacheExpiry: 1_000,
-    jitter: 0,
-    logger,
-    clock,
-    ...extra,
-  })
-  return { clock, logger, mw }
-}
+const setup = setupWith(s)
 
 describe('Secrets Manager through the real SecretsManagerClient', () => {
   test('one GetSecretValue per secret, all at once; JSON secrets parsed on request', async () => {

@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda'
+import { secrets } from '../../src/index.js'
 import { type LocalParameterStore, startLocalStore } from '../../src/local/index.js'
 import type { Clock, LogEvent, Logger } from '../../src/types.js'
 
@@ -120,3 +121,24 @@ export const runBefore = async (
   await out
   return { waited, req }
 }
+
+/**
+ * A middleware against the test's store on a manual clock with a recording logger: cacheExpiry 1 s and
+ * jitter 0 unless `extra` says otherwise.
+ */
+export const setupWith =
+  (holder: { clientOptions: Record<string, unknown> }) =>
+  (fetchData: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
+    const clock = manualClock()
+    const logger = recordingLogger()
+    const mw = secrets({
+      fetchData: fetchData as Record<string, string>,
+      awsClientOptions: holder.clientOptions,
+      cacheExpiry: 1_000,
+      jitter: 0,
+      logger,
+      clock,
+      ...extra,
+    })
+    return { clock, logger, mw }
+  }

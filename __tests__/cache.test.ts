@@ -209,6 +209,30 @@ describe('refresh', () => {
     expect(s.store.calls.total).toBe(2)
   })
 
+  test('a round that times out keeps the answers that arrived', async () => {
+    const fetchData: Record<string, unknown> = {}
+    for (let i = 0; i < 11; i++) {
+      s.store.put(`/r/partial/p${String(i).padStart(2, '0')}`, `v${i}`)
+      fetchData[`P${i}`] = { name: `/r/partial/p${String(i).padStart(2, '0')}`, required: false }
+    }
+    // Two batches: the one holding p10 hangs, the other answers.
+    s.store.fault({ kind: 'hang', names: ['/r/partial/p10'] })
+    const clock = manualClock()
+    const mw = secrets({
+      fetchData: fetchData as Record<string, string>,
+      awsClientOptions: s.clientOptions,
+      fetchTimeout: 300,
+      fallbackToEnv: false,
+      clock,
+      logger: recordingLogger(),
+    })
+    const { req } = await runBefore(mw)
+    for (let i = 0; i < 10; i++) expect(req.context[`P${i}`]).toBe(`v${i}`)
+    expect(req.context.P10).toBeUndefined()
+    expect(mw.stats().keys.P0).toMatchObject({ rung: 'fresh', reason: undefined })
+    expect(mw.stats().keys.P10).toMatchObject({ rung: 'missing', reason: 'timed_out' })
+  })
+
   test('disablePrefetch waits for the first invocation to fetch', async () => {
     s.store.put('/r/lazy', 'lazy')
     const { mw } = setup('/r/lazy', { disablePrefetch: true })

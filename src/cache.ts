@@ -124,16 +124,18 @@ export class Refresher {
     const refs = new Map<string, ParameterRef>()
     for (const slot of slots) refs.set(slot.entry.ref.id, slot.entry.ref)
     const fetchTimeout = this.timing.fetchTimeout
+    // Answers land here as each call returns: a round that times out keeps the ones that arrived.
+    const answers = new Map<string, Outcome>()
     // The SDK's retry sleep ignores the abort signal: the round ends on this timer whatever the SDK does.
     const timedOut = new Promise<ReadonlyMap<string, Outcome>>((resolve) => {
       const timer = setTimeout(() => {
+        resolve(new Map(answers))
         controller.abort()
-        resolve(new Map())
       }, fetchTimeout)
       timer.unref()
       controller.signal.addEventListener('abort', () => clearTimeout(timer), { once: true })
     })
-    const fetching = this.source.fetch([...refs.values()], controller.signal)
+    const fetching = this.source.fetch([...refs.values()], controller.signal, answers).then(() => answers)
     const round: { -readonly [K in keyof Round]: Round[K] } = {
       startedAt: now,
       deadline: now + fetchTimeout,

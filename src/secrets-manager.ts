@@ -53,8 +53,7 @@ export class SecretsManagerSource implements Source {
     private readonly batch: boolean,
   ) {}
 
-  async fetch(refs: readonly ParameterRef[], signal: AbortSignal): Promise<ReadonlyMap<string, Outcome>> {
-    const out = new Map<string, Outcome>()
+  async fetch(refs: readonly ParameterRef[], signal: AbortSignal, out: Map<string, Outcome>): Promise<void> {
     let sdk: { client: AwsClientLike; module: SecretsManagerModule }
     try {
       this.loaded ??= this.load()
@@ -66,7 +65,7 @@ export class SecretsManagerSource implements Source {
         detail: '@aws-sdk/client-secrets-manager could not be loaded: add it to the function',
       }
       for (const ref of refs) out.set(ref.id, { ok: false, failure })
-      return out
+      return
     }
     const tasks: Promise<void>[] = []
     const batchable = this.batch ? refs.filter((ref) => ref.selector === '') : []
@@ -75,7 +74,6 @@ export class SecretsManagerSource implements Source {
     }
     for (const ref of refs) if (!batchable.includes(ref)) tasks.push(this.fetchOne(sdk, ref, signal, out))
     await Promise.all(tasks)
-    return out
   }
 
   private async fetchOne(

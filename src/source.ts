@@ -14,8 +14,11 @@ export type Outcome =
  * second source (Secrets Manager) plugs in beside the SSM one.
  */
 export interface Source {
-  /** Fetches every reference (ids are unique) concurrently; answers by reference id; never rejects. */
-  fetch(refs: readonly ParameterRef[], signal: AbortSignal): Promise<ReadonlyMap<string, Outcome>>
+  /**
+   * Fetches every reference (ids are unique) concurrently, putting each answer into `out` by reference id
+   * as soon as its call returns — a round that times out keeps the answers that did arrive. Never rejects.
+   */
+  fetch(refs: readonly ParameterRef[], signal: AbortSignal, out: Map<string, Outcome>): Promise<void>
   /** Store API calls made so far. */
   readonly calls: number
 }

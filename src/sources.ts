@@ -43,14 +43,13 @@ class CompositeSource implements Source {
     return this.ssm.calls + this.secretsManager.calls
   }
 
-  async fetch(refs: readonly ParameterRef[], signal: AbortSignal): Promise<ReadonlyMap<string, Outcome>> {
+  async fetch(refs: readonly ParameterRef[], signal: AbortSignal, out: Map<string, Outcome>): Promise<void> {
     const secrets = refs.filter((ref) => ref.kind === 'secret')
     const parameters = refs.filter((ref) => ref.kind !== 'secret')
-    const [a, b] = await Promise.all([
-      parameters.length > 0 ? this.ssm.fetch(parameters, signal) : new Map(),
-      secrets.length > 0 ? this.secretsManager.fetch(secrets, signal) : new Map(),
+    await Promise.all([
+      parameters.length > 0 && this.ssm.fetch(parameters, signal, out),
+      secrets.length > 0 && this.secretsManager.fetch(secrets, signal, out),
     ])
-    return new Map([...a, ...b])
   }
 }
 

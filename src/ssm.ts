@@ -35,9 +35,8 @@ export class SsmSource implements Source {
 
   constructor(private readonly createClient: () => AwsClientLike) {}
 
-  async fetch(refs: readonly ParameterRef[], signal: AbortSignal): Promise<ReadonlyMap<string, Outcome>> {
+  async fetch(refs: readonly ParameterRef[], signal: AbortSignal, out: Map<string, Outcome>): Promise<void> {
     this.client ??= this.createClient()
-    const out = new Map<string, Outcome>()
     const tasks: Promise<void>[] = []
     let batch: ParameterRef[] = []
     for (const ref of refs) {
@@ -53,7 +52,6 @@ export class SsmSource implements Source {
     }
     if (batch.length > 0) tasks.push(this.fetchBatch(batch, signal, out))
     await Promise.all(tasks)
-    return out
   }
 
   private async send<T>(command: unknown, signal: AbortSignal): Promise<T> {

@@ -51,7 +51,7 @@ export const rows = (result) => {
     ],
     [
       'refresh rounds',
-      `${int(calls.rounds)}, of which ${int(calls.roundsTimedOut)} timed out (fetchTimeout), dropping ${int(calls.answeredButDiscarded)} calls the store had answered`,
+      `${int(calls.rounds)}, of which ${int(calls.roundsTimedOut)} timed out (fetchTimeout; the calls that had returned keep their answers)`,
     ],
     [
       'invocations',

@@ -57,7 +57,6 @@ export interface FleetResult {
     rounds: number
     steadyRefreshRounds: number
     roundsTimedOut: number
-    answeredButDiscarded: number
     retries: number
     retriesRefused: number
   }

@@ -170,7 +170,6 @@ export async function simulate(input = {}) {
   const refreshRoundStarts = []
   const waitStarts = []
   let roundsTimedOut = 0
-  let discarded = 0
   let strays = 0
   const firstRefresh = []
   let retries = 0
@@ -207,7 +206,8 @@ export async function simulate(input = {}) {
   /**
    * A round's calls are released together when the last one ends: fetch() awaits them all anyway, so this
    * changes nothing the middleware can see — except at the deadline, where, as the middleware's own
-   * fetchTimeout timer does, the whole round fails as timed out, batches that had succeeded included.
+   * fetchTimeout timer does, the round ends: the calls that had returned keep their answers, the others
+   * time out.
    */
   const release = (round, timedOut) => {
     round.closed = true
@@ -225,11 +225,8 @@ export async function simulate(input = {}) {
       }
       if (c.cycleFirst && known) narrowMixed++
     }
-    if (timedOut) {
-      for (const call of round.calls) if (call.ok) discarded++
-    }
     for (const call of round.calls) {
-      if (timedOut) call.reject(timeoutError())
+      if (timedOut && !call.finished) call.reject(timeoutError())
       else if (call.error) call.reject(call.error)
       else call.resolve(call.answer)
     }
@@ -237,6 +234,7 @@ export async function simulate(input = {}) {
   }
 
   const finish = (call, error) => {
+    call.finished = true
     call.error = error
     if (--call.round.pending === 0) release(call.round, false)
   }
@@ -615,7 +613,6 @@ export async function simulate(input = {}) {
       steadyRefreshRounds: countFrom(refreshRoundStarts),
       roundsTimedOut,
       // Calls the store answered with values inside a round that then timed out: the middleware drops them.
-      answeredButDiscarded: discarded,
       retries,
       retriesRefused,
     },

@@ -20,29 +20,50 @@ await new Promise((resolve) => setTimeout(resolve, 60))
 console.log('second', await handler({}, context))
 `
 
+const runChild = (script: string) =>
+  new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+    const proc = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: root,
+      env: { ...process.env, NODE_OPTIONS: '', STORE_CONFIG: JSON.stringify(s.store.clientConfig) },
+    })
+    let out = ''
+    let err = ''
+    proc.stdout.on('data', (chunk) => {
+      out += chunk
+    })
+    proc.stderr.on('data', (chunk) => {
+      err += chunk
+    })
+    const killer = setTimeout(() => proc.kill('SIGKILL'), 15_000)
+    proc.on('exit', (code) => {
+      clearTimeout(killer)
+      resolve({ code, out, err })
+    })
+  })
+
+// 150 names: 15 calls of one round share one abort signal.
+const many = `
+import middy from '@middy/core'
+import { secrets } from './dist/index.js'
+const config = JSON.parse(process.env.STORE_CONFIG)
+const fetchData = Object.fromEntries(Array.from({ length: 150 }, (_, i) => ['P' + i, '/many/p' + i]))
+const handler = middy(async (_event, context) => context.P149).use(secrets({ fetchData, awsClientOptions: config }))
+console.log('value', await handler({}, { getRemainingTimeInMillis: () => 3000 }))
+`
+
 describe('lifecycle', () => {
+  test('a round of more than ten calls prints no listener-leak warning', async () => {
+    for (let i = 0; i < 150; i++) s.store.put(`/many/p${i}`, `v${i}`)
+    const result = await runChild(many)
+    expect(result.out).toContain('value v149')
+    expect(result.code).toBe(0)
+    expect(result.err).not.toContain('MaxListenersExceededWarning')
+  })
+
   test('the process exits by itself after invocations and a refresh', async () => {
     expect(existsSync(`${root}/dist/index.js`)).toBe(true)
     s.store.put('/exit/token', 'exit-value')
-    const result = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-      const proc = spawn(process.execPath, ['--input-type=module', '-e', child], {
-        cwd: root,
-        env: { ...process.env, NODE_OPTIONS: '', STORE_CONFIG: JSON.stringify(s.store.clientConfig) },
-      })
-      let out = ''
-      let err = ''
-      proc.stdout.on('data', (chunk) => {
-        out += chunk
-      })
-      proc.stderr.on('data', (chunk) => {
-        err += chunk
-      })
-      const killer = setTimeout(() => proc.kill('SIGKILL'), 15_000)
-      proc.on('exit', (code) => {
-        clearTimeout(killer)
-        resolve({ code, out, err })
-      })
-    })
+    const result = await runChild(child)
     expect(result.out).toContain('first exit-value')
     expect(result.out).toContain('second exit-value')
     expect(result.code).toBe(0)

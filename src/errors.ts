@@ -1,4 +1,11 @@
-/** Why a key could not be served from the store. Never carries a value. */
+/**
+ * Why a key could not be served from the store. Never carries a value.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof SecretsError && error.reasons.DB_URL === 'access_denied') alarm('check the role')
+ * ```
+ */
 export type Reason =
   | 'not_found'
   | 'access_denied'
@@ -11,10 +18,24 @@ export type Reason =
   | 'transform_failed'
   | 'key_collision'
 
-/** What kind of failure a {@link SecretsError} reports. */
+/**
+ * What kind of failure a {@link SecretsError} reports.
+ *
+ * @example
+ * ```ts
+ * const retryable = (code: SecretsErrorCode) => code === 'UNAVAILABLE'
+ * ```
+ */
 export type SecretsErrorCode = 'INVALID_OPTIONS' | 'UNAVAILABLE' | 'TRANSFORM_FAILED' | 'KEY_COLLISION'
 
-/** The fields of a {@link SecretsError} besides its message. */
+/**
+ * The fields of a {@link SecretsError} besides its message.
+ *
+ * @example
+ * ```ts
+ * const { keys, parameters, reasons }: SecretsErrorDetails = error
+ * ```
+ */
 export interface SecretsErrorDetails {
   keys?: readonly string[]
   parameters?: readonly string[]
@@ -57,7 +78,14 @@ export class SecretsError extends Error {
   }
 }
 
-/** What may be kept of an SDK error: its name, HTTP status and request id. Never its message or body. */
+/**
+ * What may be kept of an SDK error: its name, HTTP status and request id. Never its message or body.
+ *
+ * @example
+ * ```ts
+ * const info: FailureInfo = { reason: 'throttled', errorName: 'ThrottlingException', httpStatus: 400 }
+ * ```
+ */
 export interface FailureInfo {
   reason: Reason
   /** Safe words of our own (names, never values), e.g. which two parameters collide. */

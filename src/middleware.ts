@@ -9,7 +9,15 @@ import { createSource } from './sources.js'
 import type { FetchData, LogEvent, Rung, SecretsOptions, SecretsStats, SecretValues } from './types.js'
 import { compileWriter } from './writer.js'
 
-/** The context type `secrets(options)` hands to the handler. */
+/**
+ * The context type `secrets(options)` hands to the handler (what `.use()` passes on to `.handler()`).
+ *
+ * @example
+ * ```ts
+ * const options = { fetchData: { TOKEN: '/bots/superman/twitter-token' } } as const
+ * type Ctx = ContextOf<typeof options> // Context & { TOKEN: string }
+ * ```
+ */
 export type ContextOf<O extends SecretsOptions<FetchData>> = O extends { readonly setToContext: false }
   ? Context
   : Context & SecretValues<O['fetchData']>

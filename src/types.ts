@@ -1,9 +1,24 @@
 import type { Context } from 'aws-lambda'
 
-/** A JSON value, as `transform: 'json'` returns it. */
+/**
+ * A JSON value, as `transform: 'json'` returns it.
+ *
+ * @example
+ * ```ts
+ * const limits = context.LIMITS as { max: number } // narrow what transform: 'json' gave
+ * ```
+ */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
 
-/** Turns a parameter's raw string into the value handed to the handler. */
+/**
+ * Turns a parameter's raw string into the value handed to the handler.
+ *
+ * @example
+ * ```ts
+ * const port: Transform = 'number'
+ * const hosts: Transform = (raw) => raw.split(',').map((host) => host.trim())
+ * ```
+ */
 export type Transform = 'stringList' | 'json' | 'number' | 'boolean' | ((raw: string) => unknown)
 
 /**
@@ -29,10 +44,29 @@ export interface ParameterSpec {
   readonly recursive?: boolean
 }
 
-/** The per-function secret map: key → parameter. */
+/**
+ * The per-function secret map: key → parameter.
+ *
+ * @example
+ * ```ts
+ * const fetchData = {
+ *   TWITTER_ACCESS_TOKEN: '/bots/superman/twitter-token',
+ *   DB: { name: 'secretsmanager:prod/db', transform: 'json' },
+ * } as const satisfies FetchData
+ * ```
+ */
 export type FetchData = { readonly [key: string]: string | ParameterSpec }
 
-/** Where a logger event goes. The Powertools Logger and `console` fit as they are. */
+/**
+ * Where a logger event goes. The Powertools Logger and `console` fit as they are.
+ *
+ * @example
+ * ```ts
+ * import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger'
+ * const logger: Logger = new PowertoolsLogger({ serviceName: 'superman' })
+ * secrets({ fetchData, logger })
+ * ```
+ */
 export interface Logger {
   debug?: (message: string, event: LogEvent) => void
   info?: (message: string, event: LogEvent) => void
@@ -40,13 +74,32 @@ export interface Logger {
   error?: (message: string, event: LogEvent) => void
 }
 
-/** What a log line carries: names, rungs, reasons and timings. Never a value. */
+/**
+ * What a log line carries: names, rungs, reasons and timings. Never a value.
+ *
+ * @example
+ * ```ts
+ * const logger: Logger = {
+ *   warn: (message, event: LogEvent) => metrics.count(`secrets.${event.event}`, { key: String(event.key) }),
+ * }
+ * ```
+ */
 export interface LogEvent {
   readonly event: string
   readonly [field: string]: string | number | boolean | readonly string[] | undefined
 }
 
-/** Every time and random decision goes through this: swap it for a virtual clock in tests and simulations. */
+/**
+ * Every time and random decision goes through this: swap it for a virtual clock in tests and simulations.
+ *
+ * @example
+ * ```ts
+ * let now = 0
+ * const clock: Clock = { now: () => now, random: () => 0.5 }
+ * const mw = secrets({ fetchData, clock })
+ * now += 300_000 // five minutes later, without waiting
+ * ```
+ */
 export interface Clock {
   /** Milliseconds, like `Date.now()`. */
   now(): number
@@ -54,7 +107,15 @@ export interface Clock {
   random(): number
 }
 
-/** The smallest shape of an AWS SDK v3 client that the middleware needs. */
+/**
+ * The smallest shape of an AWS SDK v3 client that the middleware needs.
+ *
+ * @example
+ * ```ts
+ * class TracedSSMClient extends SSMClient {} // any class with send(command, { abortSignal })
+ * secrets({ fetchData, AwsClient: TracedSSMClient })
+ * ```
+ */
 export interface AwsClientLike {
   send(command: any, options?: { abortSignal?: AbortSignal }): Promise<any>
 }
@@ -128,7 +189,15 @@ type TransformResult<T> = T extends 'json'
 
 type Shaped<N, V> = N extends `secretsmanager:${string}` ? V : N extends `${string}/` ? Record<string, V> : V
 
-/** The type a handler sees for one entry of `fetchData`. */
+/**
+ * The type a handler sees for one entry of `fetchData`.
+ *
+ * @example
+ * ```ts
+ * type Port = SecretValue<{ name: '/shared/port'; transform: 'number' }> // number
+ * type Db = SecretValue<'/shared/db/'> // Record<string, string>
+ * ```
+ */
 export type SecretValue<E> = E extends string
   ? Shaped<E, string>
   : E extends { readonly name: infer N; readonly transform?: infer T }
@@ -164,10 +233,24 @@ export type SecretsContext<O extends { readonly fetchData: FetchData }> = O exte
   ? Context
   : Context & SecretValues<O['fetchData']>
 
-/** Which rung of the ladder serves a key now. */
+/**
+ * Which rung of the ladder serves a key now: `pending` before the first invocation.
+ *
+ * @example
+ * ```ts
+ * const degraded = Object.values(mw.stats().keys).filter((key) => key.rung !== 'fresh')
+ * ```
+ */
 export type Rung = 'fresh' | 'stale' | 'env' | 'missing' | 'pending'
 
-/** What `stats()` reports for one key: never its value. */
+/**
+ * What `stats()` reports for one key: never its value.
+ *
+ * @example
+ * ```ts
+ * const { rung, ageMs, reason }: KeyStats = mw.stats().keys.TWITTER_ACCESS_TOKEN
+ * ```
+ */
 export interface KeyStats {
   readonly parameter: string
   readonly rung: Rung
@@ -177,7 +260,15 @@ export interface KeyStats {
   readonly reason: string | undefined
 }
 
-/** What `stats()` returns. */
+/**
+ * What `stats()` returns.
+ *
+ * @example
+ * ```ts
+ * const stats: SecretsStats = mw.stats()
+ * console.log(stats.storeCalls, Object.keys(stats.keys))
+ * ```
+ */
 export interface SecretsStats {
   readonly keys: Readonly<Record<string, KeyStats>>
   /** Store API calls made by this middleware instance so far. */

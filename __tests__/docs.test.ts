@@ -1,0 +1,47 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+// Every public export carries TSDoc with an @example: the API reference (TypeDoc) is built from it.
+const src = fileURLToPath(new URL('../src/', import.meta.url))
+const files = [
+  ...readdirSync(src).map((f) => `${src}${f}`),
+  ...readdirSync(`${src}local`).map((f) => `${src}local/${f}`),
+].filter((f) => f.endsWith('.ts'))
+const sources = files.map((f) => readFileSync(f, 'utf8'))
+
+const exportedNames = (entry: string): string[] => {
+  const text = readFileSync(`${src}${entry}`, 'utf8')
+  const names: string[] = []
+  for (const block of text.matchAll(/export\s+(?:type\s+)?\{([^}]*)\}/g)) {
+    for (const part of (block[1] as string).split(',')) {
+      const name = part
+        .replace(/\btype\b/, '')
+        .trim()
+        .split(/\s+as\s+/)[0]
+      if (name) names.push(name)
+    }
+  }
+  return names
+}
+
+const docOf = (name: string): string | undefined => {
+  const declaration = new RegExp(
+    `(/\\*\\*(?:(?!\\*/)[\\s\\S])*\\*/)\\s*export\\s+(?:declare\\s+)?(?:const|class|interface|type|function|enum)\\s+${name}\\b`,
+  )
+  for (const text of sources) {
+    const match = declaration.exec(text)
+    if (match) return match[1]
+  }
+  return undefined
+}
+
+describe('API docs', () => {
+  test.each([
+    ['index.ts', exportedNames('index.ts')],
+    ['local/index.ts', exportedNames('local/index.ts')],
+  ])('every export of %s has TSDoc with an @example', (_entry, names) => {
+    expect(names.length).toBeGreaterThan(5)
+    const missing = names.filter((name) => !docOf(name)?.includes('@example'))
+    expect(missing).toEqual([])
+  })
+})

@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { useStore } from './support/harness.js'
+import { runNode, useStore } from './support/harness.js'
 
 const s = useStore()
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -21,25 +20,7 @@ console.log('second', await handler({}, context))
 `
 
 const runChild = (script: string) =>
-  new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-    const proc = spawn(process.execPath, ['--input-type=module', '-e', script], {
-      cwd: root,
-      env: { ...process.env, NODE_OPTIONS: '', STORE_CONFIG: JSON.stringify(s.store.clientConfig) },
-    })
-    let out = ''
-    let err = ''
-    proc.stdout.on('data', (chunk) => {
-      out += chunk
-    })
-    proc.stderr.on('data', (chunk) => {
-      err += chunk
-    })
-    const killer = setTimeout(() => proc.kill('SIGKILL'), 15_000)
-    proc.on('exit', (code) => {
-      clearTimeout(killer)
-      resolve({ code, out, err })
-    })
-  })
+  runNode(['--input-type=module', '-e', script], { STORE_CONFIG: JSON.stringify(s.store.clientConfig) }, 15_000)
 
 // 150 names: 15 calls of one round share one abort signal.
 const many = `

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import type { Context } from 'aws-lambda'
 import { secrets } from '../../src/index.js'
 import { type LocalParameterStore, startLocalStore } from '../../src/local/index.js'
@@ -142,3 +144,29 @@ export const setupWith =
     })
     return { clock, logger, mw }
   }
+
+/** Runs `node <args>` from the repository root; the child is killed if it has not ended after `killAfterMs`. */
+export const runNode = (
+  args: string[],
+  env: Record<string, string> = {},
+  killAfterMs = 20_000,
+): Promise<{ code: number | null; out: string; err: string }> =>
+  new Promise((resolve) => {
+    const proc = spawn(process.execPath, args, {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      env: { ...process.env, NODE_OPTIONS: '', ...env },
+    })
+    let out = ''
+    let err = ''
+    proc.stdout.on('data', (chunk) => {
+      out += chunk
+    })
+    proc.stderr.on('data', (chunk) => {
+      err += chunk
+    })
+    const killer = setTimeout(() => proc.kill('SIGKILL'), killAfterMs)
+    proc.on('exit', (code) => {
+      clearTimeout(killer)
+      resolve({ code, out, err })
+    })
+  })

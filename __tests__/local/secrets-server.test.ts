@@ -311,11 +311,23 @@ describe('faults on Secrets Manager requests', () => {
     expect(store.calls.GetSecretValue).toBe(2)
   })
 
-  test('a fault applies to a whole BatchGetSecretValue call', async () => {
+  test('throttling and IAM refusing the action fail a whole BatchGetSecretValue call; KMS fails each secret', async () => {
     const store = await started({ secrets: { a: '1', b: '2' } })
+    const client = clientOf(store)
+    const batch = () => client.send(new BatchGetSecretValueCommand({ SecretIdList: ['a', 'b'] }))
+    store.fault({ kind: 'throttle', operations: ['BatchGetSecretValue'], count: 1 })
+    expect((await rejection(batch())).name).toBe('ThrottlingException')
+    store.fault({ kind: 'access-denied', operations: ['BatchGetSecretValue'], count: 1 })
+    expect((await rejection(batch())).name).toBe('AccessDeniedException')
     store.fault({ kind: 'kms-denied', operations: ['BatchGetSecretValue'], count: 1 })
-    const error = await rejection(clientOf(store).send(new BatchGetSecretValueCommand({ SecretIdList: ['a', 'b'] })))
-    expect(error.name).toBe('DecryptionFailure')
+    const out = await batch()
+    expect(out.SecretValues).toEqual([])
+    expect(out.Errors?.map((e) => [e.SecretId, e.ErrorCode])).toEqual([
+      ['a', 'DecryptionFailure'],
+      ['b', 'DecryptionFailure'],
+    ])
+    // The rule was spent by that one call.
+    expect((await batch()).SecretValues?.map((v) => v.SecretString)).toEqual(['1', '2'])
   })
 
   test('reset cuts the connection; malformed and truncated answer 200 with a body that does not parse', async () => {

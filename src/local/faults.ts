@@ -54,7 +54,8 @@ export interface FaultSpec {
    * `SecretId` (or `CreateSecret`'s `Name`), or any id of a `BatchGetSecretValue`'s `SecretIdList`, is one of them
    * or stands for the same existing secret (name, ARN, partial ARN); a batch by `Filters` matches no name.
    * A name applies to both services (a secret and a parameter may share it): add `operations` to narrow a rule to
-   * one. Default: every request.
+   * one. Default: every request. In a `BatchGetSecretValue`, `access-denied` with names and `kms-denied` refuse
+   * only the matching secrets, reported in the answer's `Errors` as AWS does; the call itself succeeds.
    */
   names?: string[]
   /** Apply to this many matching requests, then the rule is spent. Default: until `clearFaults()`. */
@@ -71,6 +72,11 @@ export interface FaultDecision {
   delayMs: number
   /** The name or path that made the applied fault match (or the request's first one), for error messages. */
   resource?: string
+  /**
+   * BatchGetSecretValue only: ids refused one by one, as AWS reports a secret the caller may not read or
+   * decrypt inside the answer's `Errors` while the call itself succeeds.
+   */
+  deniedSecrets?: Map<string, 'access-denied' | 'kms-denied'>
 }
 
 const KINDS: readonly string[] = [
@@ -243,6 +249,16 @@ export class FaultRules {
       const { spec } = rule
       if (spec.kind !== 'latency' && decision.fault) continue
       if (spec.operations && !spec.operations.includes(operation)) continue
+      if (operation === 'BatchGetSecretValue' && perSecret(spec)) {
+        // IAM or KMS refusing some secrets of a batch: those fail alone, in Errors (a rule without names
+        // refuses the BatchGetSecretValue action itself, below).
+        const denied = rule.secretIds ? ids.filter((id) => matchedSecret(rule.secretIds!, [id], engine)) : ids
+        if (denied.length === 0) continue
+        rule.remaining--
+        decision.deniedSecrets ??= new Map()
+        for (const id of denied) if (!decision.deniedSecrets.has(id)) decision.deniedSecrets.set(id, spec.kind as never)
+        continue
+      }
       const resource = rule.secretIds ? matchedSecret(rule.secretIds, ids, engine) : ids[0]
       if (rule.secretIds && resource === undefined) continue
       rule.remaining--
@@ -257,6 +273,10 @@ export class FaultRules {
     return decision
   }
 }
+
+/** Denials that AWS reports per secret inside a batch: IAM on named secrets, and KMS on any. */
+const perSecret = (spec: FaultSpec): boolean =>
+  spec.kind === 'kms-denied' || (spec.kind === 'access-denied' && spec.names !== undefined)
 
 const PRINCIPAL = (account: string) => `arn:aws:sts::${account}:assumed-role/fake/local-parameter-store`
 
@@ -335,5 +355,26 @@ export const faultError = (
       )
     default:
       return undefined
+  }
+}
+
+/**
+ * Moves the secrets a decision denies from a BatchGetSecretValue answer's `SecretValues` to its `Errors`, with
+ * the codes and messages AWS gives there (`AccessDeniedException`, `DecryptionFailure`).
+ */
+export const applySecretDenials = (
+  answer: {
+    SecretValues: Record<string, unknown>[]
+    Errors: { SecretId: string; ErrorCode: string; Message: string }[]
+  },
+  denied: Map<string, 'access-denied' | 'kms-denied'>,
+  engine: SecretsEngine,
+): void => {
+  for (const [id, kind] of denied) {
+    const name = engine.resolve(id)
+    if (name === undefined) continue
+    answer.SecretValues = answer.SecretValues.filter((value) => value.Name !== name)
+    const error = secretsFaultError({ fault: { kind }, delayMs: 0, resource: id }, 'GetSecretValue', engine)
+    if (error) answer.Errors.push({ SecretId: id, ErrorCode: error.name, Message: error.message })
   }
 }

@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from 'node:net'
 import { type EngineOptions, OPERATIONS, ParameterEngine, type ParameterType, type SsmOperation } from './engine.js'
 import { SsmServiceError } from './errors.js'
 import {
+  applySecretDenials,
   type FaultDecision,
   type FaultEngine,
   FaultRules,
@@ -376,11 +377,11 @@ export class LocalParameterStore {
     if (refused ?? faulted) return errorReply((refused ?? faulted) as SsmServiceError)
     let reply: Reply
     try {
-      reply = {
-        status: 200,
-        body: JSON.stringify(engine.handle(operation, input)),
-        contentType: 'application/x-amz-json-1.1',
+      const answer = engine.handle(operation, input)
+      if (decision.deniedSecrets && engine instanceof SecretsEngine) {
+        applySecretDenials(answer as never, decision.deniedSecrets, engine)
       }
+      reply = { status: 200, body: JSON.stringify(answer), contentType: 'application/x-amz-json-1.1' }
     } catch (error) {
       reply = errorReply(error instanceof SsmServiceError ? error : internalError(engine))
     }

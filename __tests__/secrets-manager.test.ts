@@ -72,6 +72,23 @@ describe('Secrets Manager through the real SecretsManagerClient', () => {
     expect(mw.stats().keys.GONE).toMatchObject({ rung: 'missing', reason: 'not_found' })
   })
 
+  test('batch: a role without secretsmanager:BatchGetSecretValue falls back to GetSecretValue per secret', async () => {
+    s.store.putSecret('sm/action/a', 'a')
+    s.store.putSecret('sm/action/b', 'b')
+    s.store.fault({ kind: 'access-denied', operations: ['BatchGetSecretValue'] })
+    const { mw, clock } = setup(
+      { SM_A: 'secretsmanager:sm/action/a', SM_B: 'secretsmanager:sm/action/b' },
+      { secretsManager: { batch: true }, fallbackToEnv: false },
+    )
+    await expect(runBefore(mw)).rejects.toMatchObject({ reasons: { SM_A: 'access_denied', SM_B: 'access_denied' } })
+    expect(s.store.calls.BatchGetSecretValue).toBe(1)
+    // After the first backoff (at most 1 s) each secret goes alone, and is read.
+    clock.advance(1_000)
+    const { req } = await runBefore(mw)
+    expect([req.context.SM_A, req.context.SM_B]).toEqual(['a', 'b'])
+    expect([s.store.calls.BatchGetSecretValue, s.store.calls.GetSecretValue]).toEqual([1, 2])
+  })
+
   test('the same ladder: stale while Secrets Manager fails, then the deploy-time variable, else an error', async () => {
     s.store.putSecret('sm/ladder', canary('sm-ladder'))
     const { mw, clock, logger } = setup({ SM_LADDER: 'secretsmanager:sm/ladder' }, { staleIfError: 5_000 })

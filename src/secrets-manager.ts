@@ -46,6 +46,8 @@ const matches = (id: string, secret: SecretValue): boolean =>
  */
 export class SecretsManagerSource implements Source {
   calls = 0
+  /** Secrets of a batch that IAM refused as a whole (no `secretsmanager:BatchGetSecretValue`): asked for alone. */
+  private readonly alone = new Set<string>()
   private loaded: Promise<{ client: AwsClientLike; module: SecretsManagerModule }> | undefined
 
   constructor(
@@ -68,7 +70,7 @@ export class SecretsManagerSource implements Source {
       return
     }
     const tasks: Promise<void>[] = []
-    const batchable = this.batch ? refs.filter((ref) => ref.selector === '') : []
+    const batchable = this.batch ? refs.filter((ref) => ref.selector === '' && !this.alone.has(ref.id)) : []
     for (let i = 0; i < batchable.length; i += SECRETS_BATCH_SIZE) {
       tasks.push(this.fetchBatch(sdk, batchable.slice(i, i + SECRETS_BATCH_SIZE), signal, out))
     }
@@ -108,6 +110,9 @@ export class SecretsManagerSource implements Source {
       )
     } catch (error) {
       const failure = classifyError(error)
+      // AWS reports a secret the role may not read inside Errors: a refused call is a refused action, which
+      // GetSecretValue may still be allowed. The next attempt, on the backoff schedule, goes one secret per call.
+      if (failure.reason === 'access_denied') for (const ref of batch) this.alone.add(ref.id)
       for (const ref of batch) out.set(ref.id, { ok: false, failure })
       return
     }

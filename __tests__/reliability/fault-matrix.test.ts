@@ -10,11 +10,18 @@
  */
 
 import type { Reason } from '../../src/errors.js'
-import { SecretsError, secrets } from '../../src/index.js'
+import { secrets } from '../../src/index.js'
 import type { FaultKind } from '../../src/local/faults.js'
 import type { LocalParameterStore } from '../../src/local/index.js'
-import type { SecretsStats } from '../../src/types.js'
-import { eventually, manualClock, recordingLogger, request, useStore } from '../support/harness.js'
+import { manualClock, recordingLogger, useStore } from '../support/harness.js'
+import {
+  backoffAttempts as attemptsWithin,
+  envValue,
+  type Instance,
+  invoke,
+  expectServed as servedFrom,
+  type Want,
+} from '../support/matrix.js'
 
 const s = useStore()
 
@@ -99,23 +106,6 @@ interface World {
   create(i: number, value: string): void
 }
 
-interface Instance {
-  covered: boolean
-  keys: readonly string[]
-  mw: ReturnType<typeof secrets>
-  logger: ReturnType<typeof recordingLogger>
-  /** What the store held for each key when it was last fetched: the value a fresh or stale rung serves. */
-  good: string[]
-}
-
-interface Outcome {
-  waited: boolean
-  error: unknown
-  values: Record<string, unknown>
-  stats: SecretsStats
-}
-
-const envValue = (i: number) => `env-${i}`
 const MAX_SIZE = Math.max(...Object.values(CASES).map((c) => c.size))
 const coveredKey = (i: number) => `FMC_${i}`
 const bareKey = (i: number) => `FMB_${i}`
@@ -166,69 +156,8 @@ const setup = (c: Case, moment: string) => {
   return { clock, w, instance }
 }
 
-const lastFetched = (logger: Instance['logger']): number => {
-  const fetched = logger.lines.filter((line) => line.event.event === 'fetched')
-  return (fetched.at(-1)?.event.storeCalls as number | undefined) ?? 0
-}
-
-/**
- * One invocation, as middy runs the before hook. Afterwards it lets real time pass until no round is in flight
- * (every store call started has been answered or timed out): the virtual clock must not outrun real I/O.
- */
-const invoke = async (inst: Instance): Promise<Outcome> => {
-  const req = request()
-  let error: unknown
-  let waited = false
-  try {
-    const out = inst.mw.before?.(req as never)
-    waited = out instanceof Promise
-    await out
-  } catch (e) {
-    error = e
-  }
-  const stats = inst.mw.stats()
-  await eventually(() => inst.mw.stats().storeCalls === lastFetched(inst.logger))
-  const values = Object.fromEntries(inst.keys.map((key) => [key, req.context[key]]))
-  return { waited, error, values, stats }
-}
-
-type Want = 'fresh' | 'stale' | 'fallback'
-
-/**
- * Checks the rung and reason of every key, the values served, and — when some key has no value — that the
- * invocation failed with a SecretsError naming exactly those keys, their parameters and reasons.
- */
-const expectServed = (
-  w: World,
-  inst: Instance,
-  o: Outcome,
-  want: (i: number) => Want,
-  reason: (i: number) => Reason | undefined,
-): void => {
-  const missing: number[] = []
-  const got = inst.keys.map((key) => ({ key, rung: o.stats.keys[key]?.rung, reason: o.stats.keys[key]?.reason }))
-  const expected = inst.keys.map((key, i) => {
-    const rung = want(i) === 'fallback' ? (inst.covered ? 'env' : 'missing') : want(i)
-    if (rung === 'missing') missing.push(i)
-    return { key, rung, reason: reason(i) }
-  })
-  expect(got).toEqual(expected)
-  if (missing.length === 0) {
-    expect(o.error).toBeUndefined()
-    const values = inst.keys.map((_, i) => (want(i) === 'fallback' ? envValue(i) : inst.good[i]))
-    expect(inst.keys.map((key) => o.values[key])).toEqual(values)
-    return
-  }
-  // No fallback existed for these keys: the only acceptable failure.
-  expect(inst.covered).toBe(false)
-  expect(o.error).toBeInstanceOf(SecretsError)
-  const error = o.error as SecretsError
-  expect(error.code).toBe('UNAVAILABLE')
-  expect(error.keys).toEqual(missing.map((i) => inst.keys[i]))
-  expect(error.parameters).toEqual(missing.map((i) => w.names[i]))
-  expect(error.reasons).toEqual(Object.fromEntries(missing.map((i) => [inst.keys[i], reason(i)])))
-  for (const i of missing) expect(error.message).toContain(`${inst.keys[i]} (${w.names[i]}: ${reason(i)})`)
-}
+const expectServed = (w: World, ...rest: Parameters<typeof servedFrom> extends [unknown, ...infer R] ? R : never) =>
+  servedFrom(w.names, ...rest)
 
 /** Keys for which `isDown` holds are served from `rung` with `reason` recorded; the others fresh, no reason. */
 const down = (isDown: (i: number) => boolean, rung: Want, reason: Reason) =>
@@ -264,17 +193,7 @@ const expectSplit = (w: World, since: number) => {
   expect(new Set(alone.flat())).toEqual(new Set(w.refs))
 }
 
-/**
- * Attempts a failing key may make within `duration` of its first failure if every moment were an invocation:
- * the waits are random × min(cap, 1 s × 2^(k−1)); with random() fixed this is the design's own schedule.
- */
-const backoffAttempts = (duration: number, r: number): number => {
-  let t = 0
-  for (let k = 1; ; k++) {
-    t += r * Math.min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (k - 1))
-    if (t > duration) return k
-  }
-}
+const backoffAttempts = (duration: number, r: number) => attemptsWithin(duration, r, BACKOFF_CAP)
 
 /** Rounds on the normal schedule within `duration`: one per jittered refresh point at the earliest. */
 const scheduledRounds = (duration: number) => Math.floor(duration / (EXPIRY * (1 - JITTER))) + 1

@@ -10,17 +10,23 @@
  */
 
 import type { Reason } from '../../src/errors.js'
-import { SecretsError, secrets } from '../../src/index.js'
+import { secrets } from '../../src/index.js'
 import type { FaultKind } from '../../src/local/faults.js'
-import type { SecretsStats } from '../../src/types.js'
-import { eventually, manualClock, recordingLogger, request, useStore } from '../support/harness.js'
+import { manualClock, recordingLogger, useStore } from '../support/harness.js'
+import {
+  backoffAttempts,
+  envValue,
+  type Instance,
+  invoke,
+  expectServed as servedFrom,
+  type Want,
+} from '../support/matrix.js'
 
 const s = useStore()
 
 const SIZE = 3
 const EXPIRY = 60_000
 const STALE_IF_ERROR = 120_000
-const BACKOFF_BASE = 1_000
 const BACKOFF_CAP = Math.min(60_000, Math.max(1_000, EXPIRY))
 const STEP = 5_000
 const OUTAGE = 7 * 60_000
@@ -81,22 +87,6 @@ const CASES: Record<string, Case> = {
   },
 }
 
-interface Instance {
-  covered: boolean
-  keys: readonly string[]
-  mw: ReturnType<typeof secrets>
-  logger: ReturnType<typeof recordingLogger>
-  good: string[]
-}
-
-interface Outcome {
-  waited: boolean
-  error: unknown
-  values: Record<string, unknown>
-  stats: SecretsStats
-}
-
-const envValue = (i: number) => `sm-env-${i}`
 const coveredKey = (i: number) => `SMFC_${i}`
 const bareKey = (i: number) => `SMFB_${i}`
 
@@ -137,60 +127,8 @@ const setup = (c: Case, mode: Mode, moment: string) => {
   return { clock, w, insts: [instance(true), instance(false)] as [Instance, Instance] }
 }
 
-const lastFetched = (logger: Instance['logger']): number => {
-  const fetched = logger.lines.filter((line) => line.event.event === 'fetched')
-  return (fetched.at(-1)?.event.storeCalls as number | undefined) ?? 0
-}
-
-/** One invocation as middy runs the before hook; then real time passes until no call is left unanswered. */
-const invoke = async (inst: Instance): Promise<Outcome> => {
-  const req = request()
-  let error: unknown
-  let waited = false
-  try {
-    const out = inst.mw.before?.(req as never)
-    waited = out instanceof Promise
-    await out
-  } catch (e) {
-    error = e
-  }
-  const stats = inst.mw.stats()
-  await eventually(() => inst.mw.stats().storeCalls === lastFetched(inst.logger))
-  return { waited, error, values: Object.fromEntries(inst.keys.map((key) => [key, req.context[key]])), stats }
-}
-
-type Want = 'fresh' | 'stale' | 'fallback'
-
-/** The rung and reason of every key, the values served, and the SecretsError when some key had no value. */
-const expectServed = (
-  w: World,
-  inst: Instance,
-  o: Outcome,
-  want: (i: number) => Want,
-  reason: (i: number) => unknown,
-) => {
-  const missing: number[] = []
-  const got = inst.keys.map((key) => ({ key, rung: o.stats.keys[key]?.rung, reason: o.stats.keys[key]?.reason }))
-  const expected = inst.keys.map((key, i) => {
-    const rung = want(i) === 'fallback' ? (inst.covered ? 'env' : 'missing') : want(i)
-    if (rung === 'missing') missing.push(i)
-    return { key, rung, reason: reason(i) }
-  })
-  expect(got).toEqual(expected)
-  if (missing.length === 0) {
-    expect(o.error).toBeUndefined()
-    const values = inst.keys.map((_, i) => (want(i) === 'fallback' ? envValue(i) : inst.good[i]))
-    expect(inst.keys.map((key) => o.values[key])).toEqual(values)
-    return
-  }
-  expect(inst.covered).toBe(false)
-  expect(o.error).toBeInstanceOf(SecretsError)
-  const error = o.error as SecretsError
-  expect(error.code).toBe('UNAVAILABLE')
-  expect(error.keys).toEqual(missing.map((i) => inst.keys[i]))
-  expect(error.parameters).toEqual(missing.map((i) => w.ids[i]))
-  expect(error.reasons).toEqual(Object.fromEntries(missing.map((i) => [inst.keys[i], reason(i)])))
-}
+const expectServed = (w: World, ...rest: Parameters<typeof servedFrom> extends [unknown, ...infer R] ? R : never) =>
+  servedFrom(w.ids, ...rest)
 
 const down = (c: Case, rung: Want) =>
   [
@@ -209,14 +147,6 @@ const callsFor = (id: string) =>
 
 /** Calls one full round makes: one per secret, or one batch. */
 const perRound = (mode: Mode) => (mode === 'GetSecretValue' ? SIZE : 1)
-
-const backoffAttempts = (duration: number, r: number): number => {
-  let t = 0
-  for (let k = 1; ; k++) {
-    t += r * Math.min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (k - 1))
-    if (t > duration) return k
-  }
-}
 
 const MOMENTS = {
   'cold start': async (c: Case, mode: Mode) => {
@@ -291,7 +221,7 @@ const MOMENTS = {
           o,
           (i) => (c.affected.includes(i) ? rung : 'fresh'),
           (i) => {
-            const observed = o.stats.keys[inst.keys[i]!]?.reason
+            const observed = o.stats.keys[inst.keys[i]!]?.reason as Reason | undefined
             // Still fresh: the failure is recorded from the first failed refresh on, or not yet.
             if (c.affected.includes(i) && rung === 'fresh') expect([undefined, c.reason]).toContain(observed)
             return c.affected.includes(i) && rung !== 'fresh' ? c.reason : observed
@@ -301,7 +231,9 @@ const MOMENTS = {
     }
     // The affected secret is asked for on the backoff (or, not found, on the normal schedule): not per invocation.
     const attempts = (callsFor(w.ids[2]!) - before) / insts.length
-    const bound = c.answer ? Math.floor(OUTAGE / (EXPIRY * 0.9)) + 1 : backoffAttempts(OUTAGE, R_OUTAGE) + 1
+    const bound = c.answer
+      ? Math.floor(OUTAGE / (EXPIRY * 0.9)) + 1
+      : backoffAttempts(OUTAGE, R_OUTAGE, BACKOFF_CAP) + 1
     expect(attempts).toBeLessThanOrEqual(bound)
     expect(attempts).toBeGreaterThanOrEqual(
       c.answer ? Math.floor(OUTAGE / EXPIRY) : OUTAGE / (R_OUTAGE * BACKOFF_CAP + STEP) - 1,

@@ -85,6 +85,28 @@ describe('refresh', () => {
     expect(seenAt - rotatedAt).toBeLessThanOrEqual(1_000)
   })
 
+  test('a refresh point keeps a tenth of the spread before expiry, even when random() is 0', async () => {
+    s.store.put('/r/lead', 'v1')
+    const { mw, clock, logger } = setup('/r/lead', { jitter: 0.1 })
+    clock.r = 0
+    await runBefore(mw)
+    // First cycle: 1 − min(0.5, 5 × 0.1) × max(0, 0.1) → 95% of the 1 s expiry; nothing before it.
+    clock.advance(949)
+    await runBefore(mw)
+    expect(s.store.calls.total).toBe(1)
+    clock.advance(1)
+    expect((await runBefore(mw)).waited).toBe(false)
+    await eventually(() => rounds(logger) === 2)
+    // Later cycles: 1 − 0.1 × 0.1 → 99% of the expiry, not at the expiry itself.
+    clock.advance(989)
+    await runBefore(mw)
+    expect(s.store.calls.total).toBe(2)
+    clock.advance(1)
+    expect((await runBefore(mw)).waited).toBe(false)
+    await eventually(() => rounds(logger) === 3)
+    expect(s.store.calls.total).toBe(3)
+  })
+
   test('a refresh still in flight at expiry keeps the previous value in service', async () => {
     s.store.put('/r/inflight', 'old')
     const { mw, clock, logger } = setup('/r/inflight', { jitter: 0.1 })

@@ -4,6 +4,8 @@
  * parameter, so a rotation is one `put-parameter`, not a redeploy of every service.
  */
 import { createHash } from 'node:crypto'
+import middy from '@middy/core'
+import { secrets } from 'middy-secrets'
 
 /** The parameters every database function reads. */
 export const dbParameters = {
@@ -73,4 +75,35 @@ export const createDatabase = () => {
     },
   }
   return db
+}
+
+/**
+ * Wires one database function: middy, middy-secrets reading {@link dbParameters}, and the pool dropped on a
+ * rotation. `createHandler(overrides)` builds it (`overrides` are merged into the middleware's options — a
+ * local store, a short expiry; an `onChange` among them runs after the pool's own); `handler` is the entry
+ * point serverless.yml names, built at load in Lambda (the first fetch overlaps the init phase) and elsewhere
+ * only on first call, so that importing a function in a test or the demo never reaches for AWS.
+ *
+ * @param {(db: ReturnType<typeof createDatabase>) => (event: any, context: any) => Promise<unknown>} query
+ */
+export const databaseFunction = (query) => {
+  /** @param {Partial<import('middy-secrets').SecretsOptions>} [overrides] */
+  const createHandler = (overrides = {}) => {
+    const db = createDatabase()
+    const config = secrets({
+      fetchData: dbParameters,
+      ...overrides,
+      onChange: (keys) => {
+        db.onChange(keys)
+        overrides.onChange?.(keys)
+      },
+    })
+    return { handler: middy(query(db)).use(config), secrets: config, db }
+  }
+  let lambdaHandler = process.env.AWS_LAMBDA_FUNCTION_NAME ? createHandler().handler : undefined
+  const handler = (event, context) => {
+    lambdaHandler ??= createHandler().handler
+    return lambdaHandler(event, context)
+  }
+  return { createHandler, handler }
 }

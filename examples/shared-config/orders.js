@@ -2,11 +2,9 @@
  * Lists a customer's orders. Reads the shared connection string through db.js, like invoices.js: both
  * functions follow a rotation of /shared/db-url within `cacheExpiry`, without a redeploy.
  */
-import middy from '@middy/core'
-import { secrets } from 'middy-secrets'
-import { createDatabase, dbParameters } from './db.js'
+import { databaseFunction } from './db.js'
 
-/** @param {ReturnType<typeof createDatabase>} db */
+/** @param {ReturnType<typeof import('./db.js').createDatabase>} db */
 const listOrders = (db) => async (event, context) => {
   const pool = db.pool(context)
   const customerId = event?.pathParameters?.customerId
@@ -14,31 +12,5 @@ const listOrders = (db) => async (event, context) => {
   return { orders: rows, poolBuilds: db.builds, passwordFingerprint: pool.passwordFingerprint }
 }
 
-/**
- * Builds the function: `overrides` are merged into the middleware's options (a local store, a short expiry).
- * An `onChange` among them runs after the pool's own.
- *
- * @param {Partial<import('middy-secrets').SecretsOptions>} [overrides]
- */
-export const createHandler = (overrides = {}) => {
-  const db = createDatabase()
-  const config = secrets({
-    fetchData: dbParameters,
-    ...overrides,
-    onChange: (keys) => {
-      db.onChange(keys)
-      overrides.onChange?.(keys)
-    },
-  })
-  return { handler: middy(listOrders(db)).use(config), secrets: config, db }
-}
-
-// Built at load in Lambda (the first fetch overlaps the init phase); elsewhere only on first call, so that
-// importing this file in a test or the demo never reaches for AWS.
-let lambdaHandler = process.env.AWS_LAMBDA_FUNCTION_NAME ? createHandler().handler : undefined
-
-/** The entry point serverless.yml names: `orders.handler`. */
-export const handler = (event, context) => {
-  lambdaHandler ??= createHandler().handler
-  return lambdaHandler(event, context)
-}
+/** `createHandler(overrides)` for tests and the demo; `handler` is the entry point serverless.yml names: `orders.handler`. */
+export const { createHandler, handler } = databaseFunction(listOrders)

@@ -298,10 +298,6 @@ const secretsFaultError = (
       : (engine.arnOf(id) ??
         (id.startsWith('arn:') ? id : `arn:aws:secretsmanager:${engine.region}:${engine.accountId}:secret:${id}`))
   switch (decision.fault?.kind) {
-    case 'throttle':
-      return new SsmServiceError('ThrottlingException', 'Rate exceeded')
-    case 'server-error':
-      return internalError(engine)
     case 'access-denied':
       return new SsmServiceError(
         'AccessDeniedException',
@@ -329,16 +325,15 @@ export const faultError = (
   engine: FaultEngine,
   requestId: string,
 ): SsmServiceError | undefined => {
+  // Both services throttle and fail inside alike; they refuse access each in its own words.
+  if (decision.fault?.kind === 'throttle') return new SsmServiceError('ThrottlingException', 'Rate exceeded')
+  if (decision.fault?.kind === 'server-error') return internalError(engine)
   if (engine instanceof SecretsEngine) return secretsFaultError(decision, operation, engine)
   const resource =
     decision.resource === undefined
       ? `arn:aws:ssm:${engine.region}:${engine.accountId}:*`
       : arnFor(engine.region, engine.accountId, decision.resource)
   switch (decision.fault?.kind) {
-    case 'throttle':
-      return new SsmServiceError('ThrottlingException', 'Rate exceeded')
-    case 'server-error':
-      return internalError(engine)
     case 'access-denied':
       return new SsmServiceError(
         'AccessDeniedException',

@@ -15,26 +15,23 @@ import type { FaultKind } from '../../src/local/faults.js'
 import type { LocalParameterStore } from '../../src/local/index.js'
 import { manualClock, recordingLogger, useStore } from '../support/harness.js'
 import {
-  backoffAttempts as attemptsWithin,
+  BACKOFF_BASE,
+  BACKOFF_CAP,
+  backoffAttempts,
+  EXPIRY,
   envValue,
   type Instance,
   invoke,
+  JITTER,
+  OUTAGE,
+  R_OUTAGE,
+  STALE_IF_ERROR,
+  STEP,
   expectServed as servedFrom,
   type Want,
 } from '../support/matrix.js'
 
 const s = useStore()
-
-const EXPIRY = 60_000
-const STALE_IF_ERROR = 120_000
-const JITTER = 0.1
-// The design's backoff: from 1 s, doubling, full jitter, capped at clamp(cacheExpiry, 1 s, 60 s).
-const BACKOFF_BASE = 1_000
-const BACKOFF_CAP = Math.min(60_000, Math.max(1_000, EXPIRY))
-// The long outage: an invocation every STEP for OUTAGE, with random() at R_OUTAGE (long backoffs).
-const STEP = 5_000
-const OUTAGE = 7 * 60_000
-const R_OUTAGE = 0.99
 
 interface Case {
   /** The keys (by index) the fault keeps from the store. */
@@ -192,8 +189,6 @@ const expectSplit = (w: World, since: number) => {
   expect(alone.every((names) => names.length === 1)).toBe(true)
   expect(new Set(alone.flat())).toEqual(new Set(w.refs))
 }
-
-const backoffAttempts = (duration: number, r: number) => attemptsWithin(duration, r, BACKOFF_CAP)
 
 /** Rounds on the normal schedule within `duration`: one per jittered refresh point at the earliest. */
 const scheduledRounds = (duration: number) => Math.floor(duration / (EXPIRY * (1 - JITTER))) + 1

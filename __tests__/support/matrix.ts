@@ -8,6 +8,18 @@ import { SecretsError, type secrets } from '../../src/index.js'
 import type { SecretsStats } from '../../src/types.js'
 import { eventually, type recordingLogger, request } from './harness.js'
 
+/** The options and schedule both matrices run with. */
+export const EXPIRY = 60_000
+export const STALE_IF_ERROR = 120_000
+export const JITTER = 0.1
+// The design's backoff: from 1 s, doubling, full jitter, capped at clamp(cacheExpiry, 1 s, 60 s).
+export const BACKOFF_BASE = 1_000
+export const BACKOFF_CAP = Math.min(60_000, Math.max(1_000, EXPIRY))
+// The long outage: an invocation every STEP for OUTAGE, with random() at R_OUTAGE (long backoffs).
+export const STEP = 5_000
+export const OUTAGE = 7 * 60_000
+export const R_OUTAGE = 0.99
+
 export interface Instance {
   covered: boolean
   keys: readonly string[]
@@ -95,10 +107,10 @@ export const expectServed = (
  * Attempts a failing key may make within `duration` of its first failure if every moment were an invocation:
  * the waits are random × min(cap, 1 s × 2^(k−1)); with random() fixed this is the design's own schedule.
  */
-export const backoffAttempts = (duration: number, r: number, cap: number): number => {
+export const backoffAttempts = (duration: number, r: number): number => {
   let t = 0
   for (let k = 1; ; k++) {
-    t += r * Math.min(cap, 1_000 * 2 ** (k - 1))
+    t += r * Math.min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (k - 1))
     if (t > duration) return k
   }
 }

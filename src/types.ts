@@ -40,6 +40,7 @@ export interface ParameterSpec {
   readonly name: string
   /** Secrets Manager only: the version stage to read. Default `AWSCURRENT`. */
   readonly versionStage?: string
+  /** How the raw string becomes the handler's value. Default: none, the string itself. */
   readonly transform?: Transform
   /** Default `true`: a missing value fails the invocation. `false` leaves it `undefined`. */
   readonly required?: boolean
@@ -71,9 +72,13 @@ export type FetchData = { readonly [key: string]: string | ParameterSpec }
  * ```
  */
 export interface Logger {
+  /** Routine events: each fetch and its timing. Default: silent. */
   debug?: (message: string, event: LogEvent) => void
+  /** Events that need no attention (none are logged at this level today). Default: silent. */
   info?: (message: string, event: LogEvent) => void
+  /** A key entering or leaving degraded service (stale, environment, missing). Default: `console.warn`. */
   warn?: (message: string, event: LogEvent) => void
+  /** An invocation failed for want of a value; `onChange` threw. Default: `console.error`. */
   error?: (message: string, event: LogEvent) => void
 }
 
@@ -88,6 +93,7 @@ export interface Logger {
  * ```
  */
 export interface LogEvent {
+  /** What happened: `fetched`, `degraded`, `recovered`, `unavailable`, `onChange_failed`. */
   readonly event: string
   readonly [field: string]: string | number | boolean | readonly string[] | undefined
 }
@@ -120,6 +126,7 @@ export interface Clock {
  * ```
  */
 export interface AwsClientLike {
+  /** Sends one SDK command; the middleware passes an abort signal bounded by `fetchTimeout`. */
   send(command: any, options?: { abortSignal?: AbortSignal }): Promise<any>
 }
 
@@ -293,12 +300,7 @@ export type TransformResult<T> = T extends 'json'
         ? string[]
         : T extends (raw: string) => infer R
           ? R
-          : [T] extends [string]
-            ? // a transform typed only as string (declared without as const) could be any of them
-              string extends T
-              ? JsonValue | number | boolean | string[]
-              : string
-            : string
+          : string
 
 /**
  * How an entry's name shapes its value: a path (a name ending in `/`) gives an object of relative name →
@@ -384,7 +386,9 @@ export type Rung = 'fresh' | 'stale' | 'env' | 'missing' | 'pending'
  * ```
  */
 export interface KeyStats {
+  /** The parameter (or secret) the key reads, as given in `fetchData`. */
   readonly parameter: string
+  /** The rung of the ladder serving the key now. */
   readonly rung: Rung
   /** Milliseconds since the value served now was fetched from the store; undefined for env or missing. */
   readonly ageMs: number | undefined
@@ -402,6 +406,7 @@ export interface KeyStats {
  * ```
  */
 export interface SecretsStats {
+  /** Per key of `fetchData`. */
   readonly keys: Readonly<Record<string, KeyStats>>
   /** Store API calls made by this middleware instance so far. */
   readonly storeCalls: number

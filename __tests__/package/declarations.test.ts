@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+// The .d.ts that ships (npm test builds dist/ first): one rolled-up file with the public API only, and every
+// option documented on hover with its unit and default.
+const dts = readFileSync(fileURLToPath(new URL('../../dist/index.d.ts', import.meta.url)), 'utf8')
+
+/** The members of an interface in the .d.ts, each with the TSDoc comment right above it. */
+const members = (name: string): { field: string; type: string; doc: string }[] => {
+  const start = dts.indexOf(`export declare interface ${name}`)
+  expect(start).toBeGreaterThanOrEqual(0)
+  const body = dts.slice(dts.indexOf('{', start) + 1, dts.indexOf('\n}', start))
+  return [...body.matchAll(/(\/\*\*(?:(?!\*\/)[\s\S])*\*\/)?\s*readonly (\w+)\??: ([^;]+);/g)].map((m) => ({
+    doc: m[1] ?? '',
+    field: m[2] as string,
+    type: m[3] as string,
+  }))
+}
+
+describe('the shipped declarations', () => {
+  test('are one file with the public API only', () => {
+    expect(dts).not.toMatch(/^import .* from '\.\//m)
+    for (const internal of [
+      'Refresher',
+      'ResolvedOptions',
+      'SsmSource',
+      'SecretsManagerSource',
+      'Outcome',
+      'Prepared',
+    ]) {
+      expect(dts).not.toMatch(new RegExp(`\\b${internal}\\b`))
+    }
+    // The SDK types are imported for types only: nothing of the SDK is loaded by the declarations.
+    for (const line of dts.split('\n').filter((l) => l.startsWith('import '))) expect(line).toMatch(/^import type /)
+  })
+
+  test.each([
+    ['SecretsOptions', 17],
+    ['SecretsManagerOptions', 3],
+  ])('every field of %s says its default, and every duration its unit', (name, count) => {
+    const fields = members(name)
+    expect(fields).toHaveLength(count)
+    for (const { field, type, doc } of fields) {
+      if (field === 'fetchData') continue // required: no default
+      expect({ field, hasDefault: /@defaultValue\s+\S/.test(doc) }).toEqual({ field, hasDefault: true })
+      if (type === 'Milliseconds') expect({ field, unit: /[Mm]illiseconds/.test(doc) }).toEqual({ field, unit: true })
+    }
+    expect(fields.filter((f) => f.type === 'Milliseconds').length).toBe(name === 'SecretsOptions' ? 4 : 0)
+  })
+
+  test("client options are the SDK clients' own config types, not any", () => {
+    const fields = Object.fromEntries(members('SecretsOptions').map((f) => [f.field, f.type]))
+    expect(fields.awsClientOptions).toBe('Readonly<SSMClientConfig>')
+    expect(fields.AwsClient).toBe('new (config: SSMClientConfig) => AwsClientLike')
+    expect(fields.awsClientCapture).toBe('(client: SSMClient | SecretsManagerClient) => unknown')
+    const sm = Object.fromEntries(members('SecretsManagerOptions').map((f) => [f.field, f.type]))
+    expect(sm.awsClientOptions).toBe('Readonly<SecretsManagerClientConfig>')
+    expect(Object.fromEntries(members('KeyStats').map((f) => [f.field, f.type])).reason).toBe('Reason | undefined')
+  })
+})

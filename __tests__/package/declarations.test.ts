@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 // The .d.ts that ships (npm test builds dist/ first): one rolled-up file with the public API only, and every
@@ -56,5 +56,26 @@ describe('the shipped declarations', () => {
     const sm = Object.fromEntries(members('SecretsManagerOptions').map((f) => [f.field, f.type]))
     expect(sm.awsClientOptions).toBe('Readonly<SecretsManagerClientConfig>')
     expect(Object.fromEntries(members('KeyStats').map((f) => [f.field, f.type])).reason).toBe('Reason | undefined')
+  })
+})
+
+describe('dist/', () => {
+  const dist = fileURLToPath(new URL('../../dist/', import.meta.url))
+  const files = (readdirSync(dist, { recursive: true }) as string[]).filter(
+    (f) => !statSync(`${dist}${f}`).isDirectory(),
+  )
+
+  test('holds one .d.ts per public entry and a source map for every module, nothing else', () => {
+    expect(files.filter((f) => f.endsWith('.d.ts')).sort()).toEqual(['index.d.ts', 'local/index.d.ts'])
+    const modules = files.filter((f) => f.endsWith('.js'))
+    expect(modules).toEqual(expect.arrayContaining(['index.js', 'local/index.js']))
+    for (const module of modules) {
+      expect(files).toContain(`${module}.map`)
+      expect(readFileSync(`${dist}${module}`, 'utf8')).toContain(`//# sourceMappingURL=${module.split('/').pop()}.map`)
+    }
+    expect(files.filter((f) => !/\.(js|js\.map|d\.ts)$/.test(f))).toEqual([])
+    // The maps carry the sources: src/ is not in the tarball.
+    const map = JSON.parse(readFileSync(`${dist}index.js.map`, 'utf8'))
+    expect(map.sourcesContent?.length).toBe(map.sources.length)
   })
 })

@@ -23,14 +23,14 @@ export const ENTRIES = [
 rmSync(`${ROOT}dist`, { recursive: true, force: true })
 rmSync(`${ROOT}.build`, { recursive: true, force: true })
 
-await build({
+// Each store is a module of its own (dist/stores/<store>.js), which src/sources.ts imports only when a map names
+// that store. It carries its own copy of the few helpers it shares with the core (classifyError), so the entry
+// shares no chunk with it: one module to load as installed, and a user's bundler keeps the core's code flat
+// (a module shared with a lazily imported one would be wrapped to run on demand too).
+const STORES = ['ssm', 'secrets-manager']
+const common = {
   absWorkingDir: ROOT,
-  entryPoints: ENTRIES.map(({ source, out }) => ({ in: source, out })),
-  outdir: 'dist',
-  // Dynamically imported store modules become chunks named after their file (dist/chunks/ssm-<hash>.js).
-  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
@@ -38,6 +38,26 @@ await build({
   // The peers (and the SDK's own packages) are the user's: never inside our files.
   external: ['@aws-sdk/*', '@middy/*', '@smithy/*'],
   logLevel: 'warning',
+}
+const storesExternal = {
+  name: 'stores-external',
+  setup(b) {
+    const filter = new RegExp(`^\\./(${STORES.join('|')})\\.js$`)
+    b.onResolve({ filter }, ({ path, importer }) =>
+      importer.endsWith('sources.ts') ? { path: `./stores/${path.slice(2)}`, external: true } : undefined,
+    )
+  },
+}
+await build({
+  ...common,
+  entryPoints: ENTRIES.map(({ source, out }) => ({ in: source, out })),
+  outdir: 'dist',
+  plugins: [storesExternal],
+})
+await build({
+  ...common,
+  entryPoints: STORES.map((store) => ({ in: `src/${store}.ts`, out: `stores/${store}` })),
+  outdir: 'dist',
 })
 
 tsc(['-p', 'tsconfig.build.json', '--emitDeclarationOnly', '--outDir', TYPES])

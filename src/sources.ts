@@ -31,8 +31,35 @@ const SSM_SDK = '@aws-sdk/client-ssm'
 const SECRETS_MANAGER_SDK = '@aws-sdk/client-secrets-manager'
 
 /**
+ * Loads a store's modules once per process. Once they are in, later callers get them synchronously: an instance
+ * made after the first (another middleware, a container's next handler) reaches its first call without waiting
+ * on the module loader. A failed load is not remembered, so the next attempt tries again.
+ */
+const once = <M>(load: () => Promise<M>): (() => M | Promise<M>) => {
+  let loaded: M | undefined
+  let pending: Promise<M> | undefined
+  return () => {
+    if (loaded !== undefined) return loaded
+    pending ??= load().then(
+      (modules) => {
+        loaded = modules
+        return modules
+      },
+      (error: unknown) => {
+        pending = undefined
+        throw error
+      },
+    )
+    return pending
+  }
+}
+
+const then = <M, T>(value: M | Promise<M>, next: (value: M) => T): T | Promise<T> =>
+  value instanceof Promise ? value.then(next) : next(value)
+
+/**
  * A store whose code and SDK client load on its first fetch, so a map that never names the store never pays
- * for them: each store's module is its own chunk of the build (a dynamic import with a literal specifier), and
+ * for them: each store's module is its own file of the build (a dynamic import with a literal specifier), and
  * its SDK is imported by a specifier the bundler cannot see.
  */
 class LazySource implements Source {
@@ -40,7 +67,7 @@ class LazySource implements Source {
   private loading: Promise<Source> | undefined
 
   constructor(
-    private readonly load: () => Promise<Source>,
+    private readonly create: () => Source | Promise<Source>,
     private readonly sdk: string,
   ) {}
 
@@ -51,8 +78,11 @@ class LazySource implements Source {
   async fetch(refs: readonly ParameterRef[], signal: AbortSignal, out: Map<string, Outcome>): Promise<void> {
     if (this.source === undefined) {
       try {
-        this.loading ??= this.load()
-        this.source = await this.loading
+        const made = this.loading ?? this.create()
+        if (made instanceof Promise) {
+          this.loading = made
+          this.source = await made
+        } else this.source = made
       } catch {
         // A missing package is an install fault: tried again on the backoff, once it may have been added.
         this.loading = undefined
@@ -68,27 +98,42 @@ class LazySource implements Source {
   }
 }
 
+const ssmModules = once(async () => {
+  const [{ SsmSource }, sdk] = await Promise.all([
+    import('./ssm.js'),
+    import(SSM_SDK) as Promise<SsmModule & { SSMClient: ClientClass }>,
+  ])
+  return { SsmSource, sdk }
+})
+
 const ssmSource = (opts: ResolvedOptions): Source =>
-  new LazySource(async () => {
-    const [{ SsmSource }, sdk] = await Promise.all([
-      import('./ssm.js'),
-      import(SSM_SDK) as Promise<SsmModule & { SSMClient: ClientClass }>,
-    ])
-    const client = createClient(opts.AwsClient ?? sdk.SSMClient, opts.awsClientOptions, opts)
-    return new SsmSource(() => client, sdk)
-  }, SSM_SDK)
+  new LazySource(
+    () =>
+      then(ssmModules(), ({ SsmSource, sdk }) => {
+        const client = createClient(opts.AwsClient ?? sdk.SSMClient, opts.awsClientOptions, opts)
+        return new SsmSource(() => client, sdk)
+      }),
+    SSM_SDK,
+  )
+
+const secretsManagerModules = once(() => import('./secrets-manager.js'))
 
 const secretsManagerSource = (opts: ResolvedOptions): Source =>
-  new LazySource(async () => {
-    const { SecretsManagerSource } = await import('./secrets-manager.js')
-    // The Secrets Manager source loads its SDK itself, on its first fetch, and reports a missing one per secret.
-    const load = async () => {
-      const module = (await import(SECRETS_MANAGER_SDK)) as SecretsManagerModule & { SecretsManagerClient: ClientClass }
-      const Client = opts.secretsManager.AwsClient ?? module.SecretsManagerClient
-      return { client: createClient(Client, opts.secretsManager.awsClientOptions, opts), module }
-    }
-    return new SecretsManagerSource(load, opts.secretsManager.batch)
-  }, SECRETS_MANAGER_SDK)
+  new LazySource(
+    () =>
+      then(secretsManagerModules(), ({ SecretsManagerSource }) => {
+        // The Secrets Manager source loads its SDK itself, on its first fetch, and reports a missing one per secret.
+        const load = async () => {
+          const module = (await import(SECRETS_MANAGER_SDK)) as SecretsManagerModule & {
+            SecretsManagerClient: ClientClass
+          }
+          const Client = opts.secretsManager.AwsClient ?? module.SecretsManagerClient
+          return { client: createClient(Client, opts.secretsManager.awsClientOptions, opts), module }
+        }
+        return new SecretsManagerSource(load, opts.secretsManager.batch)
+      }),
+    SECRETS_MANAGER_SDK,
+  )
 
 /** Sends each reference to the source that owns its kind, all at once. */
 class CompositeSource implements Source {

@@ -69,6 +69,16 @@ describe('classifyError', () => {
       hostname: 'ssm.nowhere.invalid',
     })
     expect(classifyError(dns)).toMatchObject({ reason: 'unreachable', host: 'ssm.nowhere.invalid' })
+    // The SDK wraps a socket error of another realm (a vm context, as in Jest) in a plain Error of its own words.
+    const wrapped = Object.assign(new Error('AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:4566'), {
+      $metadata: { attempts: 1 },
+    })
+    expect(classifyError(wrapped)).toEqual({
+      reason: 'unreachable',
+      errorName: 'Error',
+      errorCode: 'ECONNREFUSED',
+      host: '127.0.0.1:4566',
+    })
   })
 
   test('a denial keeps the ARN AWS names, and only that of the message', () => {

@@ -70,12 +70,18 @@ interface SdkLike {
   $response?: { statusCode?: unknown }
 }
 
+// The SDK's retry middleware wraps what is not an Error of its own realm (a socket error seen from a vm context,
+// as in Jest) in `AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:4566`: the code and the host are
+// still there to read, from Node's own wording.
+const WRAPPED =
+  /^AWS SDK error wrapper for \w*Error: (?:connect|getaddrinfo|read|write|socket) ([A-Z][A-Z0-9_]+)(?: ([A-Za-z0-9.:[\]-]+))?/
+
 const read = (error: unknown): SdkLike => {
   if (error === null || (typeof error !== 'object' && typeof error !== 'function')) return {}
   try {
     const e = error as SdkLike
     // One read of each field: a getter on a thrown object must not run twice, nor throw out of here.
-    return {
+    const out: SdkLike = {
       name: e.name,
       code: e.code,
       message: e.message,
@@ -85,6 +91,9 @@ const read = (error: unknown): SdkLike => {
       $metadata: e.$metadata && typeof e.$metadata === 'object' ? { ...e.$metadata } : undefined,
       $response: e.$response && typeof e.$response === 'object' ? { statusCode: e.$response.statusCode } : undefined,
     }
+    const wrapped = e.code === undefined && typeof e.message === 'string' ? WRAPPED.exec(e.message) : null
+    if (wrapped) return { ...out, code: wrapped[1], hostname: wrapped[2] }
+    return out
   } catch {
     return {}
   }

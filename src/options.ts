@@ -121,6 +121,10 @@ export const quote = (text: string): string =>
     ? JSON.stringify(text)
     : `${JSON.stringify(text.slice(0, QUOTE_MAX))}… (${text.length} characters)`
 
+/** An option or field name as given, cut short: quoted in single quotes, unescaped, as the user typed it. */
+const cut = (text: string): string =>
+  text.length <= QUOTE_MAX ? `'${text}'` : `'${text.slice(0, QUOTE_MAX)}'… (${text.length} characters)`
+
 /** A key inside an option path: as it is when short and plain, else quoted. */
 const keyLabel = (key: string): string => (/^[A-Za-z_$][\w$]{0,63}$/.test(key) ? key : quote(key))
 
@@ -226,7 +230,7 @@ const resolveEntry = (key: string, value: unknown, env: EnvScope | undefined): E
   }
   const s = spec as Record<string, unknown>
   for (const field of ownKeys(s, at, [key])) {
-    if (!SPEC_FIELDS.has(field)) invalid(`${at} has an unknown field ${quote(field)}`, [key])
+    if (!SPEC_FIELDS.has(field)) invalid(`${at} has an unknown field ${cut(field)}`, [key])
   }
   const name = get(s, 'name', `${at}.name`, [key])
   const required = get(s, 'required', `${at}.required`, [key])
@@ -316,7 +320,7 @@ const envConflictReporter =
 const resolve = (input: SecretsOptions<FetchData>): ResolvedOptions => {
   if (input === null || typeof input !== 'object') return invalid('options must be an object with fetchData')
   for (const name of ownKeys(input, 'options')) {
-    if (!KNOWN_OPTIONS.has(name)) invalid(`unknown option ${quote(name)}`)
+    if (!KNOWN_OPTIONS.has(name)) invalid(`unknown option ${cut(name)}`)
   }
   const read: Reader = (name) => get(input, name, name)
   const fetchData = read('fetchData')
@@ -340,7 +344,7 @@ const resolve = (input: SecretsOptions<FetchData>): ResolvedOptions => {
   const smOption = read('secretsManager') ?? {}
   if (!isPlainObject(smOption, 'secretsManager')) return invalid('secretsManager must be an object')
   for (const name of ownKeys(smOption, 'secretsManager')) {
-    if (!SECRETS_MANAGER_FIELDS.has(name)) invalid(`secretsManager has an unknown field ${quote(name)}`)
+    if (!SECRETS_MANAGER_FIELDS.has(name)) invalid(`secretsManager has an unknown field ${cut(name)}`)
   }
   const smRead: Reader = (name) => get(smOption, name, `secretsManager.${name}`)
   const batch = smRead('batch')

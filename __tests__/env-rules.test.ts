@@ -119,7 +119,7 @@ describe('setToEnv under concurrency: two live instances on one variable are sai
     const b = make({ CONC_TOKEN: '/fn-b/token' })
     const onContext: string[] = []
     const handlerOf = (mw: ReturnType<typeof make>['mw'], expected: string) =>
-      middy(async (_event: unknown, context: Record<string, unknown>) => {
+      middy(async (_event: unknown, context: any) => {
         await new Promise((resolve) => setTimeout(resolve, 10))
         if (context.CONC_TOKEN !== expected) onContext.push(String(context.CONC_TOKEN))
         return process.env.CONC_TOKEN

@@ -40,6 +40,7 @@ describe('classifyError', () => {
     // The rest of the kind.
     [Object.assign(new TypeError('Invalid URL'), { code: 'ERR_INVALID_URL' }), 'client_config'],
     [sdkError('InvalidClientTokenId', '', 403), 'credentials'],
+    [new TypeError('Client is not a constructor'), 'client_config'],
     [sdkError('SignatureDoesNotMatch', '', 403), 'credentials'],
     [sdkError('SlowDown', '', 503), 'throttled'],
     [sdkError('Unknown', 'UnknownError', 502), 'store_error'],

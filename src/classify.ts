@@ -49,7 +49,8 @@ const NETWORK_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ])
 // What the SDK throws before any request when its configuration cannot make one.
-const CLIENT_CONFIG_MESSAGES = /^(Region is missing|Invalid region|Endpoint .* is not valid|Invalid URL)/
+const CLIENT_CONFIG_MESSAGES =
+  /^(Region is missing|Invalid region|Endpoint .* is not valid|Invalid URL)|is not a constructor/
 const CLIENT_CONFIG_CODES = new Set(['ERR_INVALID_URL'])
 
 // Only words that cannot carry a value are kept: an error name or request id the store chose is still checked.
@@ -126,9 +127,9 @@ const reasonOf = (e: SdkLike, name: string, status: number | undefined, message:
   if (name === 'TimeoutError' || name === 'AbortError') return 'timed_out'
   if (status !== undefined && status >= 500) return 'store_error'
   if (status !== undefined && status >= 400) return 'invalid_request'
+  if (status === undefined && CLIENT_CONFIG_MESSAGES.test(message)) return 'client_config'
   // A 2xx the SDK could not parse, or one whose shape the source could not walk.
   if (status !== undefined || name === 'SyntaxError' || name === 'TypeError') return 'invalid_response'
-  if (status === undefined && CLIENT_CONFIG_MESSAGES.test(message)) return 'client_config'
   return 'unreachable'
 }
 

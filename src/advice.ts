@@ -55,20 +55,13 @@ export interface Missing {
   readonly failure: FailureInfo
 }
 
-/** Failure details as a log event carries them: the fields of {@link FailureInfo}, flat. */
-export const failureFields = (f: FailureInfo | undefined): Record<string, string | number | undefined> =>
-  f === undefined
-    ? {}
-    : {
-        reason: f.reason,
-        detail: f.detail,
-        errorName: f.errorName,
-        errorCode: f.errorCode,
-        httpStatus: f.httpStatus,
-        requestId: f.requestId,
-        host: f.host,
-        resourceArn: f.resourceArn,
-      }
+/** Failure details as a log event carries them: the fields of {@link FailureInfo} that are set, flat. */
+export const failureFields = (f: FailureInfo | undefined): Record<string, string | number> => {
+  const out: Record<string, string | number> = {}
+  if (f === undefined) return out
+  for (const [field, value] of Object.entries(f)) if (value !== undefined) out[field] = value
+  return out
+}
 
 /**
  * The error an invocation fails with when keys have no value, and the `unavailable` event logged with it: both

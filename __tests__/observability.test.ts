@@ -1,7 +1,9 @@
+import { inspect } from 'node:util'
 import { Logger } from '@aws-lambda-powertools/logger'
+import middy from '@middy/core'
 import AWSXRay from 'aws-xray-sdk-core'
 import { secrets } from '../src/index.js'
-import { canary, expectNoCanary, manualClock, runBefore, runNode, useStore } from './support/harness.js'
+import { canary, expectNoCanary, lambdaContext, manualClock, runBefore, runNode, useStore } from './support/harness.js'
 
 const s = useStore()
 
@@ -78,6 +80,19 @@ describe('observability', () => {
     expect(read).toBe(canary('powertools-context'))
     expect(out).toContain('"function_request_id":"req-id"')
     expectNoCanary(out)
+  })
+
+  test('a handler printing its context prints no value (the issue: TWITTER_ACCESS_TOKEN in console.log and JSON)', async () => {
+    s.store.put('/obs/twitter-token', canary('twitter'))
+    const printed: string[] = []
+    const handler = middy(async (_event: unknown, context: any) => {
+      printed.push(inspect(context), JSON.stringify(context), inspect(context, { showHidden: true }))
+      return context.TWITTER_ACCESS_TOKEN as string
+    }).use(secrets({ fetchData: { TWITTER_ACCESS_TOKEN: '/obs/twitter-token' }, awsClientOptions: s.clientOptions }))
+    expect(await handler({}, lambdaContext() as never)).toBe(canary('twitter'))
+    expect(printed[0]).toContain("functionName: 'test-fn'")
+    expect(printed[1]).toBe('{"functionName":"test-fn","awsRequestId":"req-id","callbackWaitsForEmptyEventLoop":true}')
+    expectNoCanary(printed.join('\n'))
   })
 
   test('console is a logger as it is', async () => {

@@ -95,7 +95,13 @@ describe('the value ladder', () => {
     const back = await runBefore(mw)
     expect(back.req.context.TOKEN).toBe('v2')
     expect(mw.stats().keys.TOKEN).toMatchObject({ rung: 'fresh', reason: undefined })
-    expect(logger.lines.filter((l) => l.level === 'warn').map((l) => l.event.event)).toEqual(['degraded', 'recovered'])
+    // A recovery is good news: info, not a warning.
+    expect(
+      logger.lines.filter((l) => l.level === 'warn' || l.level === 'info').map((l) => [l.level, l.event.event]),
+    ).toEqual([
+      ['warn', 'degraded'],
+      ['info', 'recovered'],
+    ])
   })
 
   test('an outage: store calls stay few (backoff) while every invocation succeeds', async () => {

@@ -441,6 +441,8 @@ export async function simulate(input = {}) {
         if (event.event === 'fetched') onFetched(c, event)
       },
       warn: (_message, event) => onRung(c, event),
+      // A recovery is logged at info.
+      info: (_message, event) => onRung(c, event),
       error: (_message, event) => {
         if (event.event === 'unavailable') unavailableEvents++
       },

@@ -1,8 +1,9 @@
 import type { MiddlewareObj, Request } from '@middy/core'
 import type { Context } from 'aws-lambda'
+import { failureFields, unavailableError } from './advice.js'
 import { type Prepared, Refresher, type Round, type Slot } from './cache.js'
 import { deployTimeValue, envRegistry, syncEnv } from './env.js'
-import { type Reason, SecretsError, type SecretsErrorCode } from './errors.js'
+import { SecretsError } from './errors.js'
 import { resolveOptions } from './options.js'
 import { createPrepare, rawFromEnv } from './prepare.js'
 import { createSource } from './sources.js'
@@ -51,12 +52,6 @@ export interface SecretsMiddleware<O extends SecretsOptions<FetchData>>
 interface HookRequest {
   context: any
   internal: any
-}
-
-const codeFor = (reasons: readonly Reason[]): SecretsErrorCode => {
-  if (reasons.includes('key_collision')) return 'KEY_COLLISION'
-  if (reasons.every((reason) => reason === 'transform_failed')) return 'TRANSFORM_FAILED'
-  return 'UNAVAILABLE'
 }
 
 /**
@@ -194,11 +189,12 @@ export const secrets = <const O extends SecretsOptions<FetchData>>(options: O): 
       parameter: slot.entry.ref.name,
       rung,
       from: before,
-      reason: slot.failure?.reason,
+      ...failureFields(degraded(rung) ? slot.failure : undefined),
       ageMs: rung === 'stale' ? now - slot.fetchedAt : undefined,
     }
+    // A recovery is good news: info, which the default logger prints only for recoveries.
     log(
-      'warn',
+      degraded(rung) ? 'warn' : 'info',
       rung === 'missing'
         ? `${slot.entry.key} has no value`
         : degraded(rung)
@@ -252,25 +248,14 @@ export const secrets = <const O extends SecretsOptions<FetchData>>(options: O): 
   }
 
   const unavailable = (missing: readonly number[], timedOut: boolean): SecretsError => {
-    const keys: string[] = []
-    const parameters: string[] = []
-    const reasons: Record<string, Reason> = {}
-    const parts: string[] = []
-    for (const i of missing) {
-      const slot = slots[i]!
-      const reason: Reason = slot.failure?.reason ?? (timedOut ? 'timed_out' : 'unreachable')
-      keys.push(slot.entry.key)
-      parameters.push(slot.entry.ref.name)
-      reasons[slot.entry.key] = reason
-      const detail = slot.failure?.detail ? `; ${slot.failure.detail}` : ''
-      parts.push(`${slot.entry.key} (${slot.entry.ref.name}: ${reason}${detail})`)
-    }
-    const error = new SecretsError(
-      codeFor(Object.values(reasons)),
-      `middy-secrets: no value for ${parts.join(', ')}. Check that each parameter exists and the function's role may read it${opts.fallbackToEnv ? ', or set an environment variable of the same name as a fallback' : ''}.`,
-      { keys, parameters, reasons },
+    const { error, event } = unavailableError(
+      missing.map((i) => ({
+        key: slots[i]!.entry.key,
+        parameter: slots[i]!.entry.ref.name,
+        failure: slots[i]!.failure ?? { reason: timedOut ? 'timed_out' : 'unreachable' },
+      })),
     )
-    log('error', 'no value', { event: 'unavailable', keys, parameters })
+    log('error', 'no value', event)
     return error
   }
 
@@ -347,6 +332,7 @@ export const secrets = <const O extends SecretsOptions<FetchData>>(options: O): 
           rung,
           ageMs: rung === 'fresh' || rung === 'stale' ? now - slot.fetchedAt : undefined,
           reason: slot.failure?.reason,
+          failure: slot.failure && { ...slot.failure },
         }
       })
       return { keys, storeCalls: source.calls }

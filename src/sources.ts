@@ -11,10 +11,12 @@ type ClientClass = new (config: any) => AwsClientLike
 const createClient = (Client: ClientClass, clientOptions: Readonly<Record<string, unknown>>, opts: ResolvedOptions) => {
   // The SDK's HTTP handler has no request timeout by default, and without throwOnRequestTimeout it only
   // warns: a hung socket would hold a fetch forever.
+  // The handler arms a socket warning timer at requestTimeout + connectionTimeout: the sum must fit a Node timer.
+  const timeout = Math.min(opts.fetchTimeout, 2 ** 30 - 1)
   const config = {
     requestHandler: {
-      requestTimeout: opts.fetchTimeout,
-      connectionTimeout: opts.fetchTimeout,
+      requestTimeout: timeout,
+      connectionTimeout: timeout,
       throwOnRequestTimeout: true,
     },
     ...clientOptions,

@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda'
+import type { FailureInfo, Reason } from './errors.js'
 
 /**
  * A JSON value, as `transform: 'json'` returns it.
@@ -75,7 +76,9 @@ export interface Logger {
 }
 
 /**
- * What a log line carries: names, rungs, reasons and timings. Never a value.
+ * What a log line carries: names, rungs, reasons, the safe details of a failure (error name, HTTP status, request
+ * id, host, denied ARN) and timings. Never a value. Events: `degraded` and `recovered` (warn, info), `unavailable`
+ * (error: `reasons` and `failures` by key), `fetched` (debug), `env_conflict` (error), `option_unit` (warn).
  *
  * @example
  * ```ts
@@ -86,7 +89,14 @@ export interface Logger {
  */
 export interface LogEvent {
   readonly event: string
-  readonly [field: string]: string | number | boolean | readonly string[] | undefined
+  readonly [field: string]:
+    | string
+    | number
+    | boolean
+    | readonly string[]
+    | Readonly<Record<string, string>>
+    | Readonly<Record<string, FailureInfo>>
+    | undefined
 }
 
 /**
@@ -257,7 +267,9 @@ export interface KeyStats {
   /** Milliseconds since the value served now was fetched from the store; undefined for env or missing. */
   readonly ageMs: number | undefined
   /** Why the last attempt to fetch it failed, if it did. */
-  readonly reason: string | undefined
+  readonly reason: Reason | undefined
+  /** The safe details of that failure: error name, HTTP status, request id, host, denied ARN. */
+  readonly failure: FailureInfo | undefined
 }
 
 /**

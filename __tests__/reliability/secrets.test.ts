@@ -161,6 +161,15 @@ const shown = (thing: unknown): string =>
     })(),
   ].join('\n')
 
+/** How a handler or middleware prints a context or request: console.log, util.inspect with hidden fields, JSON. */
+const printed = (thing: unknown): string =>
+  [
+    inspect(thing),
+    inspect(thing, { showHidden: true, depth: Number.POSITIVE_INFINITY }),
+    JSON.stringify(thing),
+    JSON.stringify({ ...(thing as object) }),
+  ].join('\n')
+
 const lastFetched = (logger: ReturnType<typeof recordingLogger>): number =>
   (logger.lines.filter((l) => l.event.event === 'fetched').at(-1)?.event.storeCalls as number | undefined) ?? 0
 
@@ -189,12 +198,17 @@ describe('no canary in any log line, error or stats, whatever the fault', () => 
       return { mw, logger, changes }
     }
     const invoke = async (inst: ReturnType<typeof make>) => {
+      const req = request()
       try {
-        await inst.mw.before?.(request() as never)
+        await inst.mw.before?.(req as never)
       } catch (error) {
         errors.push(error)
         captured.push(shown(error))
       }
+      // What a handler or a middleware would print of the context and the request (util.inspect's opt-in
+      // `getters: true` reads values as the handler does, so it is not among them).
+      captured.push(printed(req.context), printed(req.internal), printed(req))
+      if (inst === instances[0] && String(req.context[`${COVERED}_TOKEN`]).includes(CANARY)) served++
       captured.push(shown(inst.mw.stats()))
       await eventually(() => inst.mw.stats().storeCalls === lastFetched(inst.logger))
     }
@@ -203,6 +217,7 @@ describe('no canary in any log line, error or stats, whatever the fault', () => 
       await Promise.all(instances.map(invoke))
     }
 
+    let served = 0
     fault.inject(s.store, n)
     const instances = [make(COVERED), make(BARE)]
     await step(0) // cold start under the fault
@@ -229,6 +244,7 @@ describe('no canary in any log line, error or stats, whatever the fault', () => 
     }
     expectNoCanary(captured.join('\n'))
     // The canaries were there to leak: the covered instance served them, on context and in process.env.
+    expect(served).toBeGreaterThan(0)
     expect(process.env[`${COVERED}_TOKEN`]).toContain(CANARY)
   })
 })

@@ -2,9 +2,12 @@
 export default {
   preset: 'ts-jest/presets/default-esm',
   testEnvironment: 'node',
-  roots: ['<rootDir>/__tests__'],
+  // The runtime's tests and the local store's (packages/local): one `npm test` runs both.
+  roots: ['<rootDir>/__tests__', '<rootDir>/packages/local/__tests__'],
   testMatch: ['**/*.test.ts'],
   moduleNameMapper: {
+    // Tests read the local store from its TypeScript source, so they need no build of it.
+    '^middy-secrets-local$': '<rootDir>/packages/local/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {
@@ -13,7 +16,7 @@ export default {
   collectCoverage: true,
   coverageProvider: 'v8',
   coverageReporters: ['text-summary', 'json-summary'],
-  collectCoverageFrom: ['src/**/*.ts'],
+  collectCoverageFrom: ['src/**/*.ts', 'packages/local/src/**/*.ts'],
   coverageThreshold: {
     global: { lines: 95, branches: 95 },
   },

@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { cpus, platform, release, totalmem } from 'node:os'
 import { parseArgs } from 'node:util'
-import { startLocalStore } from 'middy-secrets/local'
+import { startLocalStore } from 'middy-secrets-local'
 import { chart } from './chart.js'
 import { MIDDY_SECRETS, powertoolsMaxAge, seed } from './implementations.js'
 import {

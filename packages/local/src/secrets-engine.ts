@@ -27,6 +27,12 @@ export const SECRETS_OPERATIONS = [
   'CreateSecret',
   'PutSecretValue',
   'DeleteSecret',
+  'DescribeSecret',
+  'ListSecrets',
+  'ListSecretVersionIds',
+  'RestoreSecret',
+  'UpdateSecret',
+  'UpdateSecretVersionStage',
 ] as const
 
 /**
@@ -56,7 +62,7 @@ export type SeedSecrets = Record<string, string | Uint8Array>
  *
  * @example
  * ```ts
- * import { SecretsEngine } from 'middy-secrets/local'
+ * import { SecretsEngine } from 'middy-secrets-local'
  *
  * const engine = new SecretsEngine({ region: 'eu-west-1', seed: 7, secrets: { 'prod/db': 's3cret' } })
  * ```
@@ -135,9 +141,16 @@ interface StoredSecret {
   stageIndex: Map<string, string>
   /** When a `DeleteSecret` with a recovery window ends; the secret is unusable until then, then gone. */
   deletionMs?: number
+  /** When that `DeleteSecret` was called. */
+  deletedMs?: number
+  description?: string
+  tags: { Key: string; Value: string }[]
+  createdMs: number
+  changedMs: number
 }
 
 interface NameFilter {
+  key: string
   include: string[]
   exclude: string[]
 }
@@ -163,6 +176,8 @@ const DAY_MS = 86_400_000
 const NAME_CHARS = /^[a-zA-Z0-9/_+=.@-]+$/
 const ALPHANUMERICS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 const FILTER_KEYS = ['description', 'name', 'tag-key', 'tag-value', 'primary-region', 'owning-service', 'all']
+const MAX_LIST_RESULTS = 100
+const MAX_DESCRIPTION_LENGTH = 2048
 /** Keeps version ids apart from ARN suffixes, so adding a version never shifts the ARNs of later secrets. */
 const VERSION_SEED_SALT = 0x5bd1e995
 
@@ -256,10 +271,41 @@ const requiredSecretId = (input: Input): string => {
   return secretId
 }
 
-/** Secrets Manager's `name` filter: a case-sensitive prefix; a value starting with `!` excludes that prefix. */
-const matchesFilter = (name: string, filter: NameFilter): boolean =>
-  (filter.include.length === 0 || filter.include.some((prefix) => name.startsWith(prefix))) &&
-  !filter.exclude.some((prefix) => name.startsWith(prefix))
+/**
+ * The strings a filter key looks at (ListSecrets API reference, Filter): `name`, `description`, `tag-key`,
+ * `tag-value` are prefix matches; `all` looks at all of them. This store keeps no replicas nor owning services,
+ * so `primary-region` and `owning-service` match nothing.
+ */
+const fieldsOf = (secret: StoredSecret, key: string): string[] => {
+  const description = secret.description === undefined ? [] : [secret.description]
+  const tagKeys = secret.tags.map((t) => t.Key)
+  const tagValues = secret.tags.map((t) => t.Value)
+  switch (key) {
+    case 'name':
+      return [secret.name]
+    case 'description':
+      return description
+    case 'tag-key':
+      return tagKeys
+    case 'tag-value':
+      return tagValues
+    case 'all':
+      return [secret.name, ...description, ...tagKeys, ...tagValues]
+    default:
+      return []
+  }
+}
+
+/**
+ * One filter: any included value matches (a prefix, case-sensitive; `all` is case-insensitive) and no value
+ * starting with `!` does.
+ */
+const matchesFilter = (secret: StoredSecret, filter: NameFilter): boolean => {
+  const fields = fieldsOf(secret, filter.key)
+  const fold = filter.key === 'all' ? (text: string) => text.toLowerCase() : (text: string) => text
+  const hit = (prefix: string) => fields.some((field) => fold(field).startsWith(fold(prefix)))
+  return (filter.include.length === 0 || filter.include.some(hit)) && !filter.exclude.some(hit)
+}
 
 /**
  * AWS Secrets Manager's behaviour for reading and writing secret values, in memory and synchronous: secrets by
@@ -270,7 +316,7 @@ const matchesFilter = (name: string, filter: NameFilter): boolean =>
  *
  * @example
  * ```ts
- * import { SecretsEngine } from 'middy-secrets/local'
+ * import { SecretsEngine } from 'middy-secrets-local'
  *
  * const engine = new SecretsEngine({ secrets: { 'prod/db': 'v1' } })
  * engine.put('prod/db', 'v2')                          // v2 is AWSCURRENT, v1 AWSPREVIOUS
@@ -325,6 +371,18 @@ export class SecretsEngine {
         return this.#putSecretValue(asInput(input))
       case 'DeleteSecret':
         return this.#deleteSecret(asInput(input))
+      case 'DescribeSecret':
+        return this.#describeSecret(asInput(input))
+      case 'ListSecrets':
+        return this.#listSecrets(asInput(input))
+      case 'ListSecretVersionIds':
+        return this.#listSecretVersionIds(asInput(input))
+      case 'RestoreSecret':
+        return this.#restoreSecret(asInput(input))
+      case 'UpdateSecret':
+        return this.#updateSecret(asInput(input))
+      case 'UpdateSecretVersionStage':
+        return this.#updateSecretVersionStage(asInput(input))
       default:
         throw new SsmServiceError('UnknownOperationException', `Unknown operation ${operation}`)
     }
@@ -430,11 +488,15 @@ export class SecretsEngine {
   #create(name: string): StoredSecret {
     let suffix = ''
     for (let i = 0; i < 6; i++) suffix += ALPHANUMERICS[Math.floor(this.#arnRandom() * ALPHANUMERICS.length)]
+    const now = this.#now()
     const secret: StoredSecret = {
       name,
       arn: `arn:aws:secretsmanager:${this.region}:${this.accountId}:secret:${name}-${suffix}`,
       versions: new Map(),
       stageIndex: new Map(),
+      tags: [],
+      createdMs: now,
+      changedMs: now,
     }
     this.#secrets.set(name, secret)
     this.#byArn.set(secret.arn, secret)
@@ -466,6 +528,7 @@ export class SecretsEngine {
     // The first version of a secret is always current, whatever labels it was given.
     if (!secret.stageIndex.has(CURRENT) && !wanted.includes(CURRENT)) wanted.push(CURRENT)
     const version: StoredVersion = { id, value, stages: [], createdMs: this.#now() }
+    secret.changedMs = version.createdMs
     const previousCurrent = secret.stageIndex.get(CURRENT)
     secret.versions.set(id, version)
     for (const stage of wanted) this.#moveStage(secret, stage, version)
@@ -579,8 +642,6 @@ export class SecretsEngine {
       if (!FILTER_KEYS.includes(key)) {
         throw validationError('filters.member.key', `Member must satisfy enum value set: [${FILTER_KEYS.join(', ')}]`)
       }
-      // The others match on descriptions, tags and regions, which this store does not keep: refuse, not guess.
-      if (key !== 'name') throw invalidParameter(`The local store implements only the 'name' filter key, not '${key}'.`)
       const values = optionalStringArray(filter, 'Values') ?? []
       if (values.length < 1 || values.length > MAX_FILTER_VALUES) {
         throw validationError(
@@ -591,6 +652,7 @@ export class SecretsEngine {
       }
       for (const value of values) lengthBetween('filters.member.values.member', value, 0, MAX_FILTER_VALUE_LENGTH)
       return {
+        key,
         include: values.filter((v) => !v.startsWith('!')),
         exclude: values.filter((v) => v.startsWith('!')).map((v) => v.slice(1)),
       }
@@ -622,7 +684,7 @@ export class SecretsEngine {
       const secret = this.#secrets.get(name) as StoredSecret
       const id = secret.stageIndex.get(CURRENT)
       if (secret.deletionMs !== undefined || id === undefined) continue
-      if (!filters.every((filter) => matchesFilter(name, filter))) continue
+      if (!filters.every((filter) => matchesFilter(secret, filter))) continue
       if (page.length === size) {
         more = true
         break
@@ -656,7 +718,14 @@ export class SecretsEngine {
         `The operation failed because the secret ${name} already exists.`,
       )
     }
+    const description = optionalDescription(input)
+    const tags = optionalObjectArray(input, 'Tags')?.map((tag) => ({
+      Key: requiredString(tag, 'Key'),
+      Value: optionalString(tag, 'Value') ?? '',
+    }))
     const secret = this.#create(name)
+    if (description !== undefined) secret.description = description
+    if (tags) secret.tags = tags
     const out: Record<string, unknown> = { ARN: secret.arn, Name: secret.name }
     // A secret may be created empty: it then has no version until PutSecretValue gives it one.
     if (value !== undefined)
@@ -699,14 +768,206 @@ export class SecretsEngine {
     if (days !== undefined && (days < 7 || days > 30)) {
       throw invalidParameter('The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).')
     }
-    const secret = force ? this.#find(secretId) : this.#usable(secretId)
     const now = this.#now()
+    // SSM-FACTS.md: "DeleteSecret with ForceDeleteWithoutRecovery on a secret that does not exist does not fail";
+    // tools call it in teardown. The answer names what was asked for.
+    if (force && !this.#lookup(secretId)) {
+      const arn = secretId.startsWith('arn:')
+        ? secretId
+        : `arn:aws:secretsmanager:${this.region}:${this.accountId}:secret:${secretId}`
+      return {
+        ARN: arn,
+        Name: secretId.startsWith('arn:') ? secretId.split(':').slice(6).join(':') : secretId,
+        DeletionDate: now / 1000,
+      }
+    }
+    const secret = force ? this.#find(secretId) : this.#usable(secretId)
     if (force) {
       this.#remove(secret)
       return { ARN: secret.arn, Name: secret.name, DeletionDate: now / 1000 }
     }
     secret.deletionMs = now + (days ?? DEFAULT_RECOVERY_DAYS) * DAY_MS
+    secret.deletedMs = now
     this.#scheduled.add(secret.name)
     return { ARN: secret.arn, Name: secret.name, DeletionDate: secret.deletionMs / 1000 }
   }
+
+  /** `VersionIdsToStages` / `SecretVersionsToStages`: every version that carries a staging label. */
+  #stagesMap(secret: StoredSecret): Record<string, string[]> {
+    const map: Record<string, string[]> = {}
+    for (const version of secret.versions.values()) if (version.stages.length > 0) map[version.id] = [...version.stages]
+    return map
+  }
+
+  /** DescribeSecret's and ListSecrets' shape of a secret: its metadata, never a value. */
+  #describe(secret: StoredSecret, stagesKey: 'VersionIdsToStages' | 'SecretVersionsToStages') {
+    const out: Record<string, unknown> = {
+      ARN: secret.arn,
+      Name: secret.name,
+      RotationEnabled: false,
+      LastChangedDate: secret.changedMs / 1000,
+      Tags: secret.tags.map((t) => ({ ...t })),
+      [stagesKey]: this.#stagesMap(secret),
+      CreatedDate: secret.createdMs / 1000,
+    }
+    if (secret.description !== undefined) out.Description = secret.description
+    if (secret.deletedMs !== undefined) out.DeletedDate = secret.deletedMs / 1000
+    return out
+  }
+
+  #describeSecret(input: Input) {
+    return this.#describe(this.#find(requiredSecretId(input)), 'VersionIdsToStages')
+  }
+
+  #listSecrets(input: Input) {
+    const filters = this.#nameFilters(optionalObjectArray(input, 'Filters') ?? [])
+    const includeDeleted = optionalBoolean(input, 'IncludePlannedDeletion') ?? false
+    const order = optionalString(input, 'SortOrder') ?? 'asc'
+    if (order !== 'asc' && order !== 'desc') {
+      throw validationError('sortOrder', 'Member must satisfy enum value set: [asc, desc]')
+    }
+    const size = listSize(input)
+    const scope = listingScope(['list', filters, includeDeleted, order])
+    const cursor = this.#cursor(input, scope)
+    this.#sorted ??= [...this.#secrets.keys()].sort()
+    const names = order === 'asc' ? this.#sorted : [...this.#sorted].reverse()
+    const start = cursor === null ? 0 : Number(cursor)
+    const matching = names
+      .map((name) => this.#secrets.get(name) as StoredSecret)
+      .filter((secret) => includeDeleted || secret.deletionMs === undefined)
+      .filter((secret) => filters.every((filter) => matchesFilter(secret, filter)))
+    const page = matching.slice(start, start + size).map((secret) => this.#describe(secret, 'SecretVersionsToStages'))
+    const out: { SecretList: Record<string, unknown>[]; NextToken?: string } = { SecretList: page }
+    if (start + size < matching.length) out.NextToken = encodeToken({ after: String(start + size), empties: 0 }, scope)
+    return out
+  }
+
+  /** Secrets Manager names a bad token `InvalidNextTokenException` (ListSecrets API reference, errors). */
+  #cursor(input: Input, scope: string): string | null {
+    const token = optionalString(input, 'NextToken')
+    if (token === undefined) return null
+    try {
+      const cursor = decodeToken(token, scope).after
+      if (cursor === null || !/^\d+$/.test(cursor)) throw new Error('not an offset')
+      return cursor
+    } catch {
+      throw new SsmServiceError('InvalidNextTokenException', 'The NextToken value is invalid.')
+    }
+  }
+
+  #listSecretVersionIds(input: Input) {
+    const secret = this.#find(requiredSecretId(input))
+    const includeDeprecated = optionalBoolean(input, 'IncludeDeprecated') ?? false
+    const size = listSize(input)
+    const scope = listingScope(['versions', secret.arn, includeDeprecated])
+    const cursor = this.#cursor(input, scope)
+    const start = cursor === null ? 0 : Number(cursor)
+    const versions = [...secret.versions.values()].filter((v) => includeDeprecated || v.stages.length > 0)
+    const page = versions.slice(start, start + size).map((v) => ({
+      VersionId: v.id,
+      VersionStages: [...v.stages],
+      CreatedDate: v.createdMs / 1000,
+    }))
+    const out: { Versions: typeof page; ARN: string; Name: string; NextToken?: string } = {
+      Versions: page,
+      ARN: secret.arn,
+      Name: secret.name,
+    }
+    if (start + size < versions.length) out.NextToken = encodeToken({ after: String(start + size), empties: 0 }, scope)
+    return out
+  }
+
+  #restoreSecret(input: Input) {
+    const secret = this.#find(requiredSecretId(input))
+    if (secret.deletionMs !== undefined) {
+      delete secret.deletionMs
+      delete secret.deletedMs
+      this.#scheduled.delete(secret.name)
+    }
+    return { ARN: secret.arn, Name: secret.name }
+  }
+
+  #updateSecret(input: Input) {
+    const secretId = requiredSecretId(input)
+    const token = optionalToken(input, 'ClientRequestToken')
+    const value = writtenValue(input)
+    const description = optionalDescription(input)
+    const secret = this.#usable(secretId)
+    if (description !== undefined) {
+      secret.description = description
+      secret.changedMs = this.#now()
+    }
+    const out: Record<string, unknown> = { ARN: secret.arn, Name: secret.name }
+    if (value !== undefined) {
+      const existing = token === undefined ? undefined : secret.versions.get(token)
+      if (existing && !sameValue(existing.value, value)) {
+        throw new SsmServiceError(
+          'ResourceExistsException',
+          "You can't modify an existing version, you can only create new versions.",
+        )
+      }
+      out.VersionId = (existing ?? this.#addVersion(secret, value, undefined, token ?? this.#versionId(secret))).id
+    }
+    return out
+  }
+
+  /**
+   * Moves a staging label (UpdateSecretVersionStage API reference): onto `MoveToVersionId`, off
+   * `RemoveFromVersionId`, which must name the version that holds it now; moving `AWSCURRENT` makes the old
+   * current version `AWSPREVIOUS`.
+   */
+  #updateSecretVersionStage(input: Input) {
+    const secretId = requiredSecretId(input)
+    const stage = requiredString(input, 'VersionStage')
+    lengthBetween('versionStage', stage, 1, MAX_STAGE_LENGTH)
+    const from = optionalToken(input, 'RemoveFromVersionId')
+    const to = optionalToken(input, 'MoveToVersionId')
+    const secret = this.#usable(secretId)
+    if (from !== undefined && !secret.versions.has(from)) throw versionNotFound(from)
+    if (to !== undefined && !secret.versions.has(to)) throw versionNotFound(to)
+    const holder = secret.stageIndex.get(stage)
+    if (holder !== undefined && holder !== to && from !== holder) {
+      throw invalidParameter(
+        `The parameter RemoveFromVersionId can't be empty. Staging label ${stage} is currently attached to version ` +
+          `${holder}, so you must explicitly reference that version in RemoveFromVersionId.`,
+      )
+    }
+    if (from !== undefined && holder !== from) {
+      throw invalidParameter(`The staging label ${stage} is not attached to version ${from}.`)
+    }
+    if (to === undefined) {
+      if (stage === CURRENT)
+        throw invalidParameter(
+          'You can only move staging label AWSCURRENT to a different secret version. It can’t be completely removed.',
+        )
+      if (holder !== undefined) {
+        const version = secret.versions.get(holder) as StoredVersion
+        version.stages = version.stages.filter((s) => s !== stage)
+        secret.stageIndex.delete(stage)
+      }
+    } else if (holder !== to) {
+      this.#moveStage(secret, stage, secret.versions.get(to) as StoredVersion)
+      if (stage === CURRENT && holder !== undefined) {
+        this.#moveStage(secret, PREVIOUS, secret.versions.get(holder) as StoredVersion)
+      }
+      this.#dropDeprecated(secret)
+    }
+    secret.changedMs = this.#now()
+    return { ARN: secret.arn, Name: secret.name }
+  }
+}
+
+const listSize = (input: Input): number => {
+  const size = optionalInteger(input, 'MaxResults') ?? MAX_LIST_RESULTS
+  if (size < 1) throw validationError('maxResults', 'Member must have value greater than or equal to 1')
+  if (size > MAX_LIST_RESULTS) {
+    throw validationError('maxResults', `Member must have value less than or equal to ${MAX_LIST_RESULTS}`)
+  }
+  return size
+}
+
+const optionalDescription = (input: Input): string | undefined => {
+  const description = optionalString(input, 'Description')
+  if (description !== undefined) lengthBetween('description', description, 0, MAX_DESCRIPTION_LENGTH)
+  return description
 }

@@ -10,12 +10,7 @@ import {
 } from '@aws-sdk/client-secrets-manager'
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm'
 import { NodeHttpHandler } from '@smithy/node-http-handler'
-import {
-  type FaultSpec,
-  type LocalParameterStore,
-  type LocalStoreOptions,
-  startLocalStore,
-} from '../../src/local/index.js'
+import { type FaultSpec, type LocalParameterStore, type LocalStoreOptions, startLocalStore } from '../src/index.js'
 
 const stores: LocalParameterStore[] = []
 const clients: { destroy(): void }[] = []
@@ -438,10 +433,10 @@ describe('observation and bad requests', () => {
 
   test('an unknown secretsmanager operation is UnknownOperationException, counted under its name', async () => {
     const store = await started()
-    const response = await raw(store, 'ListSecrets', '{}')
+    const response = await raw(store, 'RotateSecret', '{}')
     expect(response.status).toBe(400)
     expect(JSON.parse(response.body)).toEqual({ __type: 'UnknownOperationException', message: expect.any(String) })
-    expect(store.calls.ListSecrets).toBe(1)
+    expect(store.calls.RotateSecret).toBe(1)
   })
 
   test('a body that is not JSON is a SerializationException', async () => {

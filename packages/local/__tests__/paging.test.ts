@@ -1,5 +1,5 @@
-import { SsmServiceError } from '../../src/local/errors.js'
-import { decodeToken, encodeToken, listingScope, lowerBound } from '../../src/local/paging.js'
+import { SsmServiceError } from '../src/errors.js'
+import { decodeToken, encodeToken, listingScope, lowerBound } from '../src/paging.js'
 
 const invalid = (token: string, scope = 's') => {
   try {
@@ -32,12 +32,12 @@ test.each([
 ])('refuses a token that is %s', (_, token) => {
   const error = invalid(token)
   expect(error).toBeInstanceOf(SsmServiceError)
-  expect((error as SsmServiceError).name).toBe('ValidationException')
+  expect((error as SsmServiceError).name).toBe('InvalidNextToken')
 })
 
 test('refuses a token from another listing', () => {
   const token = encodeToken({ after: null, empties: 0 }, 'one')
-  expect((invalid(token, 'two') as Error).name).toBe('ValidationException')
+  expect((invalid(token, 'two') as Error).name).toBe('InvalidNextToken')
 })
 
 test('lowerBound finds the first item >= key, or > key when strict', () => {

@@ -1,5 +1,5 @@
 /**
- * `middy-secrets/local`: an SSM Parameter Store and a Secrets Manager that run in your test process, for offline
+ * `middy-secrets-local`: an SSM Parameter Store and a Secrets Manager that run in your test process, for offline
  * tests, demos and benchmarks. See {@link LocalParameterStore}.
  *
  * @packageDocumentation
@@ -11,6 +11,7 @@ export {
   type ParameterSnapshot,
   type ParameterType,
   type PutOptions,
+  type SecretsBridge,
   type SeedParameters,
   type SsmOperation,
 } from './engine.js'
@@ -30,7 +31,9 @@ export {
   type CallCounts,
   type LocalClientConfig,
   LocalParameterStore,
+  type LocalStoreEnv,
   type LocalStoreOptions,
   type RecordedRequest,
   startLocalStore,
 } from './server.js'
+export type { SeedFile, SeedParameter, SeedSecret } from './state.js'

@@ -1,4 +1,4 @@
-import { fakeCiphertext } from '../../src/local/ciphertext.js'
+import { fakeCiphertext } from '../src/ciphertext.js'
 
 test('looks like a KMS ciphertext, is stable, and changes with the version and value', () => {
   const blob = fakeCiphertext('arn:x', 1, 'hunter2')

@@ -15,7 +15,8 @@ interface TokenBody {
   s: string
 }
 
-const invalidToken = () => new SsmServiceError('ValidationException', 'The nextToken is not valid.')
+// The API reference of each paged SSM operation names this error for a token it did not hand out.
+const invalidToken = () => new SsmServiceError('InvalidNextToken', "The specified token isn't valid.")
 
 /** A short fingerprint of what a listing asks for, so a token cannot be replayed against another listing. */
 export const listingScope = (parts: unknown): string => {

@@ -1,5 +1,6 @@
 import { fakeCiphertext } from './ciphertext.js'
 import { SsmServiceError, validationError } from './errors.js'
+import { type FilterSubject, matchesFilters, parseStringFilters, type StringFilter } from './filters.js'
 import {
   asInput,
   type Input,
@@ -7,7 +8,6 @@ import {
   optionalInteger,
   optionalObjectArray,
   optionalString,
-  optionalStringArray,
   requiredString,
   requiredStringArray,
 } from './input.js'
@@ -17,6 +17,7 @@ import {
   isReservedName,
   isUnderPath,
   isValidLabel,
+  MAX_DEPTH,
   MAX_REFERENCE_LENGTH,
   nameProblem,
   parseArn,
@@ -26,6 +27,7 @@ import {
 } from './names.js'
 import { decodeToken, encodeToken, listingScope, lowerBound, type PageCursor } from './paging.js'
 import { createRandom, randomInt } from './random.js'
+import { checkTagKeys, checkTags, MAX_TAGS, type Tag } from './tags.js'
 
 /**
  * The three kinds of SSM parameter. `StringList` is stored and returned as the comma-separated string;
@@ -69,6 +71,13 @@ export const OPERATIONS = [
   'PutParameter',
   'LabelParameterVersion',
   'DeleteParameter',
+  'DeleteParameters',
+  'DescribeParameters',
+  'GetParameterHistory',
+  'UnlabelParameterVersion',
+  'AddTagsToResource',
+  'ListTagsForResource',
+  'RemoveTagsFromResource',
 ] as const
 
 /**
@@ -87,7 +96,7 @@ export type SsmOperation = (typeof OPERATIONS)[number]
  *
  * @example
  * ```ts
- * import { ParameterEngine } from 'middy-secrets/local'
+ * import { ParameterEngine } from 'middy-secrets-local'
  *
  * const engine = new ParameterEngine({ region: 'eu-west-1', parameters: { '/app/db-url': 'postgres://db' } })
  * ```
@@ -141,12 +150,37 @@ export interface ParameterSnapshot {
   lastModifiedDate: Date
 }
 
+/**
+ * Where SSM reads `/aws/reference/secretsmanager/<id>` from: the Secrets Manager engine of the same store.
+ *
+ * @example
+ * ```ts
+ * const engine = new ParameterEngine()
+ * engine.secretsBridge = new SecretsEngine({ secrets: { 'prod/db': 's3cret' } })
+ * engine.handle('GetParameter', { Name: '/aws/reference/secretsmanager/prod/db', WithDecryption: true })
+ * ```
+ */
+export interface SecretsBridge {
+  /** The secret's version by id or staging label (default `AWSCURRENT`), or `undefined`. */
+  get(
+    secretId: string,
+    options?: { versionId?: string; versionStage?: string },
+  ):
+    | { name: string; arn: string; versionId: string; value: string | Uint8Array; stages: string[]; createdDate: Date }
+    | undefined
+  /** The name of the secret an id stands for, or `undefined` when there is none. */
+  resolve(secretId: string): string | undefined
+}
+
 interface StoredVersion {
   version: number
   value: string
   type: ParameterType
   labels: string[]
   modifiedMs: number
+  dataType: string
+  tier: string
+  description?: string
 }
 
 interface StoredParameter {
@@ -154,6 +188,7 @@ interface StoredParameter {
   versions: Map<number, StoredVersion>
   latest: number
   labelIndex: Map<string, number>
+  tags: Map<string, string>
 }
 
 type Lookup =
@@ -161,12 +196,11 @@ type Lookup =
   | { found: false; missing: 'parameter'; name: string }
   | { found: false; missing: 'version'; name: string; selector: string }
 
-interface PathFilter {
-  key: 'Type' | 'KeyId' | 'Label'
-  values: string[]
-}
-
 const TYPES: readonly string[] = ['String', 'StringList', 'SecureString']
+/** PutParameter's `DataType`: `aws:ec2:image` holds an AMI id, `aws:ssm:integration` a webhook's settings. */
+const DATA_TYPES: readonly string[] = ['text', 'aws:ec2:image', 'aws:ssm:integration']
+const MAX_DESCRIBE_RESULTS = 50
+const MAX_HISTORY_RESULTS = 50
 const TIERS: readonly string[] = ['Standard', 'Advanced', 'Intelligent-Tiering']
 const STANDARD_LIMIT = 4096
 const ADVANCED_LIMIT = 8192
@@ -194,6 +228,15 @@ const versionNotFound = (name: string, selector: string) =>
   )
 const invalidName = (name: string, problem: string) =>
   new SsmServiceError('ValidationException', `Parameter name ${name} is not valid: it ${problem}.`)
+const levelsOf = (name: string) => (name.startsWith('/') ? name.split('/').length - 1 : 0)
+const hierarchyTooDeep = () =>
+  new SsmServiceError(
+    'HierarchyLevelLimitExceededException',
+    `A hierarchy can have a maximum of ${MAX_DEPTH} levels. For more information, see Requirements and constraints ` +
+      'for parameter names in the AWS Systems Manager User Guide.',
+  )
+const invalidResourceId = () =>
+  new SsmServiceError('InvalidResourceId', 'The resource ID is not valid. Verify that the ID and try again.')
 
 /** SSM reads Secrets Manager secrets under this prefix, and only with decryption. */
 const SECRETS_MANAGER_PREFIX = '/aws/reference/secretsmanager/'
@@ -224,7 +267,7 @@ const byNameThenSelector = (a: Record<string, unknown>, b: Record<string, unknow
  *
  * @example
  * ```ts
- * import { ParameterEngine } from 'middy-secrets/local'
+ * import { ParameterEngine } from 'middy-secrets-local'
  *
  * const engine = new ParameterEngine({ parameters: { '/app/db-url': 'postgres://db' } })
  * engine.put('/app/db-url', 'postgres://db2')            // version 2
@@ -242,6 +285,11 @@ export class ParameterEngine {
   readonly #random: () => number
   readonly #parameters = new Map<string, StoredParameter>()
   #sorted: string[] | undefined
+  /**
+   * Where `/aws/reference/secretsmanager/<id>` reads come from ({@link LocalParameterStore} sets its Secrets
+   * Manager here). Without one, such names are looked up as plain parameters.
+   */
+  secretsBridge: SecretsBridge | undefined
 
   constructor(options: EngineOptions = {}) {
     this.region = options.region ?? 'us-east-1'
@@ -278,6 +326,20 @@ export class ParameterEngine {
         return this.#labelParameterVersion(asInput(input))
       case 'DeleteParameter':
         return this.#deleteParameter(asInput(input))
+      case 'DeleteParameters':
+        return this.#deleteParameters(asInput(input))
+      case 'DescribeParameters':
+        return this.#describeParameters(asInput(input))
+      case 'GetParameterHistory':
+        return this.#getParameterHistory(asInput(input))
+      case 'UnlabelParameterVersion':
+        return this.#unlabelParameterVersion(asInput(input))
+      case 'AddTagsToResource':
+        return this.#addTags(asInput(input))
+      case 'ListTagsForResource':
+        return this.#listTags(asInput(input))
+      case 'RemoveTagsFromResource':
+        return this.#removeTags(asInput(input))
       default:
         throw new SsmServiceError('UnknownOperationException', `Unknown operation ${operation}`)
     }
@@ -288,7 +350,13 @@ export class ParameterEngine {
    * `aws`/`ssm` are allowed (to stand in for AWS's public parameters) and `overwrite` defaults to `true`.
    */
   put(name: string, value: string, options: PutOptions = {}): number {
-    return this.#put(name, value, options.type, options.overwrite ?? true, 'Standard').version
+    return this.#put(name, value, options.type, {
+      overwrite: options.overwrite ?? true,
+      tier: 'Standard',
+      dataType: 'text',
+      // In process, a new parameter without a type is a String, as this method always did.
+      defaultType: 'String',
+    }).version
   }
 
   /** Moves `labels` onto `version` of `name`. Throws `ValidationException` if any label breaks SSM's rules. */
@@ -298,6 +366,27 @@ export class ParameterEngine {
       throw new SsmServiceError('ValidationException', `Invalid labels: ${invalid.join(', ')}`)
     }
     this.#label(name, version, labels)
+  }
+
+  /**
+   * Sets what PutParameter's `Description` and `DataType` would have set on `version` of `name` (seed and data
+   * files restore them this way). Throws `ParameterNotFound` / `ParameterVersionNotFound`.
+   */
+  annotate(
+    name: string,
+    version: number,
+    fields: { description?: string | undefined; dataType?: string | undefined },
+  ): void {
+    const parameter = this.#find(name)
+    const stored = parameter.versions.get(version)
+    if (!stored) throw versionNotFound(name, String(version))
+    if (fields.dataType !== undefined) {
+      if (!DATA_TYPES.includes(fields.dataType)) {
+        throw new SsmServiceError('ValidationException', `The following data type is not supported: ${fields.dataType}`)
+      }
+      stored.dataType = fields.dataType
+    }
+    if (fields.description !== undefined) stored.description = fields.description
   }
 
   /** Deletes a parameter and all its versions. Throws `ParameterNotFound` if there is none. */
@@ -382,10 +471,49 @@ export class ParameterEngine {
       Version: version.version,
       LastModifiedDate: version.modifiedMs / 1000,
       ARN: arn,
-      DataType: 'text',
+      DataType: version.dataType,
     }
     if (selector !== undefined) view.Selector = selector
     return view
+  }
+
+  /**
+   * `/aws/reference/secretsmanager/<id>[:stage or version id]` answered from the Secrets Manager next to this
+   * store, shaped as the SSM user guide's "Referencing AWS Secrets Manager secrets" shows it: the full reference
+   * as `Name`, a `SecureString` at version 0, the secret's ARN, the GetSecretValue answer in `SourceResult`, and
+   * the selector in `Selector`. `undefined` when this is not such a reference or no bridge is set.
+   */
+  #secretReference(reference: string): Lookup | { found: 'secret'; view: Record<string, unknown> } | undefined {
+    const bridge = this.secretsBridge
+    if (!bridge || !isSecretsManagerReference(reference)) return undefined
+    const rest = reference.slice(SECRETS_MANAGER_PREFIX.length)
+    const at = rest.indexOf(':')
+    const secretId = at < 0 ? rest : rest.slice(0, at)
+    const selector = at < 0 ? undefined : rest.slice(at + 1)
+    const name = `${SECRETS_MANAGER_PREFIX}${secretId}`
+    if (bridge.resolve(secretId) === undefined) return { found: false, missing: 'parameter', name }
+    const secret =
+      selector === undefined
+        ? bridge.get(secretId)
+        : (bridge.get(secretId, { versionId: selector }) ?? bridge.get(secretId, { versionStage: selector }))
+    if (!secret) return { found: false, missing: 'version', name, selector: selector ?? 'AWSCURRENT' }
+    const value = typeof secret.value === 'string' ? secret.value : Buffer.from(secret.value).toString('base64')
+    const source: Record<string, unknown> = { ARN: secret.arn, Name: secret.name, VersionId: secret.versionId }
+    source[typeof secret.value === 'string' ? 'SecretString' : 'SecretBinary'] = value
+    source.VersionStages = secret.stages
+    source.CreatedDate = secret.createdDate.getTime() / 1000
+    const view: Record<string, unknown> = {
+      Name: name,
+      Type: 'SecureString',
+      Value: value,
+      Version: 0,
+      SourceResult: JSON.stringify(source),
+      LastModifiedDate: secret.createdDate.getTime() / 1000,
+      ARN: secret.arn,
+      DataType: 'text',
+    }
+    if (selector !== undefined) view.Selector = `:${selector}`
+    return { found: 'secret', view }
   }
 
   #getParameters(input: Input) {
@@ -400,7 +528,12 @@ export class ParameterEngine {
     const found = new Map<string, Record<string, unknown>>()
     const invalid = new Set<string>()
     for (const reference of names) {
-      const hit = this.#lookup(reference)
+      const bridged = this.#secretReference(reference)
+      if (bridged?.found === 'secret') {
+        found.set(`${bridged.view.Name}\0${bridged.view.Selector ?? ''}`, bridged.view)
+        continue
+      }
+      const hit = bridged ?? this.#lookup(reference)
       if (!hit.found) {
         invalid.add(reference)
         continue
@@ -416,7 +549,9 @@ export class ParameterEngine {
     checkReferenceLength('name', reference)
     const withDecryption = optionalBoolean(input, 'WithDecryption') ?? false
     if (!withDecryption && isSecretsManagerReference(reference)) throw secretsManagerNeedsDecryption()
-    const hit = this.#lookup(reference)
+    const bridged = this.#secretReference(reference)
+    if (bridged?.found === 'secret') return { Parameter: bridged.view }
+    const hit = bridged ?? this.#lookup(reference)
     if (!hit.found) {
       throw hit.missing === 'parameter' ? notFound(hit.name) : versionNotFound(hit.name, hit.selector)
     }
@@ -433,12 +568,8 @@ export class ParameterEngine {
       throw new SsmServiceError('ValidationException', `The parameter path ${path} is not valid: it ${problem}.`)
     const recursive = optionalBoolean(input, 'Recursive') ?? false
     const withDecryption = optionalBoolean(input, 'WithDecryption') ?? false
-    const maxResults = optionalInteger(input, 'MaxResults') ?? MAX_RESULTS
-    if (maxResults < 1) throw validationError('maxResults', 'Member must have value greater than or equal to 1')
-    if (maxResults > MAX_RESULTS) {
-      throw validationError('maxResults', `Member must have value less than or equal to ${MAX_RESULTS}`)
-    }
-    const filters = this.#pathFilters(input)
+    const maxResults = checkMaxResults(input, MAX_RESULTS)
+    const filters = parseStringFilters(optionalObjectArray(input, 'ParameterFilters') ?? [], 'byPath')
     const prefix = pathPrefix(path)
     const scope = listingScope([prefix, recursive, filters])
     const token = optionalString(input, 'NextToken')
@@ -477,36 +608,20 @@ export class ParameterEngine {
     return out
   }
 
-  #pathFilters(input: Input): PathFilter[] {
-    const raw = optionalObjectArray(input, 'ParameterFilters') ?? []
-    return raw.map((filter) => {
-      const key = requiredString(filter, 'Key')
-      if (key !== 'Type' && key !== 'KeyId' && key !== 'Label') {
-        throw new SsmServiceError(
-          'ValidationException',
-          `The following filter key is not valid: ${key}. Valid filter keys include: [Type, KeyId, Label].`,
-        )
-      }
-      const option = optionalString(filter, 'Option') ?? 'Equals'
-      if (option !== 'Equals') {
-        throw new SsmServiceError(
-          'ValidationException',
-          `The following filter option is not valid: ${option}. Valid options include: [Equals].`,
-        )
-      }
-      const values = optionalStringArray(filter, 'Values') ?? []
-      if (values.length === 0) {
-        throw new SsmServiceError(
-          'ValidationException',
-          `The following filter values are missing : null for filter key ${key}.`,
-        )
-      }
-      return { key, values }
-    })
+  #subject(parameter: StoredParameter, version: StoredVersion): FilterSubject {
+    return {
+      name: parameter.name,
+      type: version.type,
+      keyId: version.type === 'SecureString' ? DEFAULT_KEY_ID : undefined,
+      tier: version.tier,
+      dataType: version.dataType,
+      labels: version.labels,
+      tags: parameter.tags,
+    }
   }
 
   /** The version a listing returns for `parameter` under `filters` (a `Label` filter picks the labelled one). */
-  #filtered(parameter: StoredParameter, filters: PathFilter[]): StoredVersion | undefined {
+  #filtered(parameter: StoredParameter, filters: readonly StringFilter[]): StoredVersion | undefined {
     let version = parameter.versions.get(parameter.latest) as StoredVersion
     for (const filter of filters) {
       if (filter.key === 'Label') {
@@ -515,13 +630,7 @@ export class ParameterEngine {
         version = parameter.versions.get(labelled) as StoredVersion
       }
     }
-    for (const filter of filters) {
-      if (filter.key === 'Type' && !filter.values.includes(version.type)) return undefined
-      if (filter.key === 'KeyId' && (version.type !== 'SecureString' || !filter.values.includes(DEFAULT_KEY_ID))) {
-        return undefined
-      }
-    }
-    return version
+    return matchesFilters(this.#subject(parameter, version), filters) ? version : undefined
   }
 
   #putParameter(input: Input) {
@@ -536,12 +645,37 @@ export class ParameterEngine {
       throw validationError('tier', 'Member must satisfy enum value set: [Advanced, Intelligent-Tiering, Standard]')
     }
     const dataType = optionalString(input, 'DataType') ?? 'text'
-    if (dataType !== 'text') {
-      throw new SsmServiceError('ValidationException', `The following data type is not supported: ${dataType}`)
+    if (!DATA_TYPES.includes(dataType)) {
+      throw new SsmServiceError(
+        'ValidationException',
+        `The following data type is not supported: ${dataType} (use ${DATA_TYPES.join(', ')})`,
+      )
+    }
+    if (dataType !== 'text' && type !== undefined && type !== 'String') {
+      throw new SsmServiceError('ValidationException', `Parameters of data type ${dataType} must be of type String.`)
+    }
+    const description = optionalString(input, 'Description')
+    if (description !== undefined && description.length > 1024) {
+      throw validationError('description', 'Member must have length less than or equal to 1024')
     }
     const overwrite = optionalBoolean(input, 'Overwrite') ?? false
+    const tags = optionalObjectArray(input, 'Tags')
+    if (tags !== undefined && overwrite) {
+      throw new SsmServiceError(
+        'ValidationException',
+        "Invalid request: tags and overwrite can't be used together. To create a parameter with tags, please " +
+          'remove overwrite flag. To update tags for an existing parameter, please use AddTagsToResource or ' +
+          'RemoveTagsFromResource.',
+      )
+    }
     if (isReservedName(name)) throw new SsmServiceError('ValidationException', RESERVED_MESSAGE)
-    const stored = this.#put(name, value, type as ParameterType | undefined, overwrite, tier)
+    const stored = this.#put(name, value, type as ParameterType | undefined, {
+      overwrite,
+      tier,
+      dataType,
+      description,
+      tags: tags === undefined ? undefined : checkTags(tags),
+    })
     return { Version: stored.version, Tier: stored.tier }
   }
 
@@ -549,12 +683,19 @@ export class ParameterEngine {
     name: string,
     value: string,
     type: ParameterType | undefined,
-    overwrite: boolean,
-    tier: string,
+    options: {
+      overwrite: boolean
+      tier: string
+      dataType: string
+      description?: string | undefined
+      tags?: Tag[] | undefined
+      defaultType?: ParameterType
+    },
   ): { version: number; tier: string } {
     const problem = nameProblem(name)
-    if (problem) throw invalidName(name, problem)
+    if (problem) throw levelsOf(name) > MAX_DEPTH ? hierarchyTooDeep() : invalidName(name, problem)
     if (value.length < 1) throw validationError('value', 'Member must have length greater than or equal to 1')
+    const { tier } = options
     const limit = tier === 'Standard' ? STANDARD_LIMIT : ADVANCED_LIMIT
     if (value.length > limit) {
       throw new SsmServiceError(
@@ -566,31 +707,41 @@ export class ParameterEngine {
       )
     }
     let parameter = this.#parameters.get(name)
-    if (parameter && !overwrite) {
+    if (parameter && !options.overwrite) {
       throw new SsmServiceError(
         'ParameterAlreadyExists',
         'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.',
       )
     }
+    const previous = parameter?.versions.get(parameter.latest)
+    // PutParameter's Type is optional only for an update (API reference, PutParameter: Type).
+    const resolvedType = type ?? previous?.type ?? options.defaultType
+    if (resolvedType === undefined) {
+      throw new SsmServiceError('ValidationException', 'A parameter type is required when you create a parameter.')
+    }
     if (!parameter) {
-      parameter = { name, versions: new Map(), latest: 0, labelIndex: new Map() }
+      parameter = { name, versions: new Map(), latest: 0, labelIndex: new Map(), tags: new Map() }
+      if (options.tags) for (const tag of options.tags) parameter.tags.set(tag.Key, tag.Value)
       this.#parameters.set(name, parameter)
       this.#sorted = undefined
     } else if (parameter.versions.size >= MAX_VERSIONS) {
       this.#dropOldestVersion(parameter)
     }
-    const previous = parameter.versions.get(parameter.latest)
+    const resolvedTier =
+      tier === 'Intelligent-Tiering' ? (value.length > STANDARD_LIMIT ? 'Advanced' : 'Standard') : tier
     const version: StoredVersion = {
       version: parameter.latest + 1,
       value,
-      type: type ?? previous?.type ?? 'String',
+      type: resolvedType,
       labels: [],
       modifiedMs: this.#now(),
+      dataType: options.dataType,
+      tier: resolvedTier,
     }
+    const description = options.description ?? previous?.description
+    if (description !== undefined) version.description = description
     parameter.versions.set(version.version, version)
     parameter.latest = version.version
-    const resolvedTier =
-      tier === 'Intelligent-Tiering' ? (value.length > STANDARD_LIMIT ? 'Advanced' : 'Standard') : tier
     return { version: version.version, tier: resolvedTier }
   }
 
@@ -613,13 +764,7 @@ export class ParameterEngine {
     const name = requiredString(input, 'Name')
     const version = optionalInteger(input, 'ParameterVersion')
     const labels = requiredStringArray(input, 'Labels')
-    if (labels.length < 1 || labels.length > MAX_LABELS_PER_VERSION) {
-      throw validationError(
-        'labels',
-        `Member must have length less than or equal to ${MAX_LABELS_PER_VERSION}, ` +
-          'Member must have length greater than or equal to 1',
-      )
-    }
+    checkLabelCount(labels)
     return this.#label(name, version, labels)
   }
 
@@ -648,24 +793,216 @@ export class ParameterEngine {
     return { InvalidLabels: wanted.filter((label) => !isValidLabel(label)), ParameterVersion: number }
   }
 
+  #unlabelParameterVersion(input: Input) {
+    const parameter = this.#find(requiredString(input, 'Name'))
+    const number = optionalInteger(input, 'ParameterVersion')
+    if (number === undefined) throw validationError('parameterVersion', 'Member must not be null')
+    const labels = requiredStringArray(input, 'Labels')
+    checkLabelCount(labels)
+    const version = parameter.versions.get(number)
+    if (!version) throw versionNotFound(parameter.name, String(number))
+    const removed: string[] = []
+    const invalid: string[] = []
+    for (const label of new Set(labels)) {
+      if (!version.labels.includes(label)) {
+        invalid.push(label)
+        continue
+      }
+      version.labels = version.labels.filter((l) => l !== label)
+      parameter.labelIndex.delete(label)
+      removed.push(label)
+    }
+    return { RemovedLabels: removed, InvalidLabels: invalid }
+  }
+
   #deleteParameter(input: Input) {
     const parameter = this.#find(requiredString(input, 'Name'))
-    this.#parameters.delete(parameter.name)
-    this.#sorted = undefined
+    this.#remove(parameter)
     return {}
   }
 
-  /** An existing parameter by plain name or ARN (no selector), else `ParameterNotFound`. */
-  #find(reference: string): StoredParameter {
-    const arn = parseArn(reference)
-    const candidates =
-      arn && arn.selector === undefined && arn.region === this.region && arn.account === this.accountId
-        ? arnCandidates(arn.rest)
-        : [reference]
-    for (const candidate of candidates) {
-      const parameter = this.#parameters.get(candidate)
-      if (parameter) return parameter
+  #deleteParameters(input: Input) {
+    const names = requiredStringArray(input, 'Names')
+    if (names.length < 1) throw validationError('names', 'Member must have length greater than or equal to 1')
+    if (names.length > MAX_NAMES) {
+      throw validationError('names', `Member must have length less than or equal to ${MAX_NAMES}`)
     }
-    throw notFound(reference)
+    for (const name of names) checkReferenceLength('names', name)
+    const deleted: string[] = []
+    const invalid: string[] = []
+    for (const name of new Set(names)) {
+      const parameter = this.#parameters.get(name)
+      if (!parameter) {
+        invalid.push(name)
+        continue
+      }
+      this.#remove(parameter)
+      deleted.push(name)
+    }
+    return { DeletedParameters: deleted, InvalidParameters: invalid }
   }
+
+  #remove(parameter: StoredParameter): void {
+    this.#parameters.delete(parameter.name)
+    this.#sorted = undefined
+  }
+
+  #describeParameters(input: Input) {
+    const legacy = optionalObjectArray(input, 'Filters')
+    const modern = optionalObjectArray(input, 'ParameterFilters')
+    if (legacy !== undefined && modern !== undefined) {
+      throw new SsmServiceError(
+        'ValidationException',
+        'You can use either Filters or ParameterFilters in a single request, not both.',
+      )
+    }
+    // The old `Filters` (Name, Type, KeyId; Equals only) read as ParameterFilters of the same keys.
+    const raw = (legacy ?? []).map((filter) => {
+      const key = requiredString(filter, 'Key')
+      if (!['Name', 'Type', 'KeyId'].includes(key)) {
+        throw new SsmServiceError('InvalidFilterKey', `The following filter key is not valid: ${key}.`)
+      }
+      return { Key: key, Values: filter.Values }
+    })
+    const filters = parseStringFilters(modern ?? raw, 'describe')
+    const maxResults = checkMaxResults(input, MAX_DESCRIBE_RESULTS)
+    const scope = listingScope(['describe', filters])
+    const token = optionalString(input, 'NextToken')
+    const cursor: PageCursor = token === undefined ? { after: null, empties: 0 } : decodeToken(token, scope)
+    const sorted = this.#sortedNames()
+    const page: Record<string, unknown>[] = []
+    let index = cursor.after === null ? 0 : lowerBound(sorted, cursor.after, true)
+    let more = false
+    let last = cursor.after
+    for (; index < sorted.length; index++) {
+      const parameter = this.#parameters.get(sorted[index] as string) as StoredParameter
+      const version = parameter.versions.get(parameter.latest) as StoredVersion
+      if (!matchesFilters(this.#subject(parameter, version), filters)) continue
+      if (page.length === maxResults) {
+        more = true
+        break
+      }
+      page.push(this.#metadata(parameter, version))
+      last = parameter.name
+    }
+    const out: { Parameters: Record<string, unknown>[]; NextToken?: string } = { Parameters: page }
+    if (more) out.NextToken = encodeToken({ after: last, empties: 0 }, scope)
+    return out
+  }
+
+  /** DescribeParameters' and GetParameterHistory's shape of one version: everything but the value. */
+  #metadata(parameter: StoredParameter, version: StoredVersion): Record<string, unknown> {
+    const metadata: Record<string, unknown> = {
+      Name: parameter.name,
+      ARN: this.#arn(parameter.name),
+      Type: version.type,
+      LastModifiedDate: version.modifiedMs / 1000,
+      LastModifiedUser: `arn:aws:iam::${this.accountId}:user/local`,
+      Version: version.version,
+      Tier: version.tier,
+      Policies: [],
+      DataType: version.dataType,
+    }
+    if (version.type === 'SecureString') metadata.KeyId = DEFAULT_KEY_ID
+    if (version.description !== undefined) metadata.Description = version.description
+    return metadata
+  }
+
+  #getParameterHistory(input: Input) {
+    const reference = requiredString(input, 'Name')
+    checkReferenceLength('name', reference)
+    const withDecryption = optionalBoolean(input, 'WithDecryption') ?? false
+    const maxResults = checkMaxResults(input, MAX_HISTORY_RESULTS)
+    // A name or an ARN, without a selector: the history is every version's.
+    const arn = parseArn(reference)
+    const hit =
+      (arn ? arn.selector : splitSelector(reference).selector) === undefined ? this.#lookup(reference) : undefined
+    if (!hit?.found) throw notFound(reference)
+    const parameter = hit.parameter
+    const scope = listingScope(['history', parameter.name])
+    const token = optionalString(input, 'NextToken')
+    const cursor: PageCursor = token === undefined ? { after: null, empties: 0 } : decodeToken(token, scope)
+    const after = cursor.after === null ? 0 : Number(cursor.after)
+    const versions = [...parameter.versions.values()].filter((v) => v.version > after)
+    const page = versions.slice(0, maxResults).map((version) => {
+      const entry = this.#metadata(parameter, version)
+      delete entry.ARN
+      entry.Value =
+        version.type === 'SecureString' && !withDecryption
+          ? fakeCiphertext(this.#arn(parameter.name), version.version, version.value)
+          : version.value
+      entry.Labels = [...version.labels]
+      return entry
+    })
+    const out: { Parameters: Record<string, unknown>[]; NextToken?: string } = { Parameters: page }
+    if (versions.length > maxResults) {
+      out.NextToken = encodeToken({ after: String(versions[maxResults - 1]?.version), empties: 0 }, scope)
+    }
+    return out
+  }
+
+  /** The parameter a tagging call names; only `ResourceType: Parameter` lives in this store. */
+  #tagged(input: Input): StoredParameter {
+    const type = requiredString(input, 'ResourceType')
+    const id = requiredString(input, 'ResourceId')
+    if (type !== 'Parameter') {
+      throw new SsmServiceError(
+        'InvalidResourceType',
+        'The resource type is not valid. This store holds only Parameter.',
+      )
+    }
+    const parameter = this.#parameters.get(id)
+    if (!parameter) throw invalidResourceId()
+    return parameter
+  }
+
+  #addTags(input: Input) {
+    const parameter = this.#tagged(input)
+    const tags = checkTags(optionalObjectArray(input, 'Tags') ?? [])
+    const keys = new Set([...parameter.tags.keys(), ...tags.map((tag) => tag.Key)])
+    if (keys.size > MAX_TAGS) {
+      throw new SsmServiceError('TooManyTagsError', `A resource can have at most ${MAX_TAGS} tags.`)
+    }
+    for (const tag of tags) parameter.tags.set(tag.Key, tag.Value)
+    return {}
+  }
+
+  #listTags(input: Input) {
+    const parameter = this.#tagged(input)
+    return { TagList: [...parameter.tags].map(([Key, Value]) => ({ Key, Value })) }
+  }
+
+  #removeTags(input: Input) {
+    const parameter = this.#tagged(input)
+    for (const key of checkTagKeys(requiredStringArray(input, 'TagKeys'))) parameter.tags.delete(key)
+    return {}
+  }
+
+  /**
+   * An existing parameter by plain name, else `ParameterNotFound`. Label, unlabel and delete take a name only:
+   * their API reference says "You can't enter the Amazon Resource Name (ARN) for a parameter", so an ARN is a
+   * name that does not exist.
+   */
+  #find(name: string): StoredParameter {
+    const parameter = this.#parameters.get(name)
+    if (!parameter) throw notFound(name)
+    return parameter
+  }
+}
+
+const checkLabelCount = (labels: string[]) => {
+  if (labels.length < 1 || labels.length > MAX_LABELS_PER_VERSION) {
+    throw validationError(
+      'labels',
+      `Member must have length less than or equal to ${MAX_LABELS_PER_VERSION}, ` +
+        'Member must have length greater than or equal to 1',
+    )
+  }
+}
+
+const checkMaxResults = (input: Input, max: number): number => {
+  const maxResults = optionalInteger(input, 'MaxResults') ?? max
+  if (maxResults < 1) throw validationError('maxResults', 'Member must have value greater than or equal to 1')
+  if (maxResults > max) throw validationError('maxResults', `Member must have value less than or equal to ${max}`)
+  return maxResults
 }

@@ -1,4 +1,4 @@
-import { createRandom, randomInt } from '../../src/local/random.js'
+import { createRandom, randomInt } from '../src/random.js'
 
 test('the same seed replays the same sequence; another seed does not', () => {
   const a = createRandom(7)

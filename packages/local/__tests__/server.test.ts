@@ -12,7 +12,7 @@ import {
   type SSMClientConfig,
 } from '@aws-sdk/client-ssm'
 import { NodeHttpHandler } from '@smithy/node-http-handler'
-import { LocalParameterStore, type LocalStoreOptions, startLocalStore } from '../../src/local/index.js'
+import { LocalParameterStore, type LocalStoreOptions, startLocalStore } from '../src/index.js'
 
 const ARN = 'arn:aws:ssm:us-east-1:123456789012:parameter'
 
@@ -283,8 +283,9 @@ describe('GetParametersByPath over the wire', () => {
     ])
     const error = await rejection(client.send(new GetParametersByPathCommand({ Path: '/r', MaxResults: 11 })))
     expect(error.name).toBe('ValidationException')
+    // GetParametersByPath API reference, errors: "InvalidNextToken: The specified token isn't valid."
     const token = await rejection(client.send(new GetParametersByPathCommand({ Path: '/r', NextToken: 'bogus' })))
-    expect(token.name).toBe('ValidationException')
+    expect(token.name).toBe('InvalidNextToken')
   })
 })
 
@@ -483,25 +484,38 @@ describe('observation', () => {
       PutParameter: 0,
       LabelParameterVersion: 0,
       DeleteParameter: 0,
+      DeleteParameters: 0,
+      DescribeParameters: 0,
+      GetParameterHistory: 0,
+      UnlabelParameterVersion: 0,
+      AddTagsToResource: 0,
+      ListTagsForResource: 0,
+      RemoveTagsFromResource: 0,
       GetSecretValue: 0,
       BatchGetSecretValue: 0,
       CreateSecret: 0,
       PutSecretValue: 0,
       DeleteSecret: 0,
+      DescribeSecret: 0,
+      ListSecrets: 0,
+      ListSecretVersionIds: 0,
+      RestoreSecret: 0,
+      UpdateSecret: 0,
+      UpdateSecretVersionStage: 0,
     })
     const client = clientOf(store)
     await client.send(new GetParametersCommand({ Names: ['/a'], WithDecryption: true }))
     store.fault({ kind: 'server-error', count: 1 })
     await rejection(client.send(new GetParameterCommand({ Name: '/a' })))
     await client.send(new GetParametersByPathCommand({ Path: '/' }))
-    await raw(store, '{}', target('DescribeParameters'))
+    await raw(store, '{}', target('CreateDocument'))
     const calls = store.calls
     expect(calls).toMatchObject({
       total: 4,
       GetParameters: 1,
       GetParameter: 1,
       GetParametersByPath: 1,
-      DescribeParameters: 1,
+      CreateDocument: 1,
     })
     // A snapshot: mutating it changes nothing.
     calls.total = 99
@@ -510,7 +524,7 @@ describe('observation', () => {
       { operation: 'GetParameters', input: { Names: ['/a'], WithDecryption: true }, at: expect.any(Number) },
       { operation: 'GetParameter', input: { Name: '/a' }, at: expect.any(Number) },
       { operation: 'GetParametersByPath', input: { Path: '/' }, at: expect.any(Number) },
-      { operation: 'DescribeParameters', input: {}, at: expect.any(Number) },
+      { operation: 'CreateDocument', input: {}, at: expect.any(Number) },
     ])
     const times = store.requests.map((r) => r.at)
     expect(times).toEqual([...times].sort((a, b) => a - b))
@@ -518,7 +532,7 @@ describe('observation', () => {
     store.resetCalls()
     expect(store.calls.total).toBe(0)
     expect(store.calls.GetParameters).toBe(0)
-    expect(store.calls.DescribeParameters).toBeUndefined()
+    expect(store.calls.CreateDocument).toBeUndefined()
     expect(store.requests).toEqual([])
   })
 
@@ -560,8 +574,8 @@ describe('bad requests get AWS-shaped errors and the store keeps serving', () =>
   test('an unknown or missing target, or another method', async () => {
     const store = await started()
     for (const [headers, method] of [
-      [target('DescribeParameters'), 'POST'],
-      [{ 'X-Amz-Target': 'secretsmanager.ListSecrets' }, 'POST'],
+      [target('CreateDocument'), 'POST'],
+      [{ 'X-Amz-Target': 'secretsmanager.RotateSecret' }, 'POST'],
       [{ 'X-Amz-Target': 'AmazonSSMx.GetParameters' }, 'POST'],
       [{}, 'POST'],
       [target('GetParameters'), 'PUT'],

@@ -1,6 +1,6 @@
-import { ParameterEngine } from '../../src/local/engine.js'
-import { FaultRules, type FaultSpec, faultError } from '../../src/local/faults.js'
-import { SecretsEngine } from '../../src/local/secrets-engine.js'
+import { ParameterEngine } from '../src/engine.js'
+import { FaultRules, type FaultSpec, faultError } from '../src/faults.js'
+import { SecretsEngine } from '../src/secrets-engine.js'
 
 const ARN = 'arn:aws:ssm:us-east-1:123456789012:parameter'
 const engine = new ParameterEngine({ parameters: { '/app/a': '1', '/app/sub/b': '2', flat: '3' } })

@@ -1,6 +1,6 @@
-import * as local from '../../src/local/index.js'
+import * as local from 'middy-secrets-local'
 
-test('middy-secrets/local exports exactly its runtime API', () => {
+test('middy-secrets-local exports exactly its runtime API', () => {
   expect(Object.keys(local).sort()).toEqual([
     'LocalParameterStore',
     'OPERATIONS',
@@ -16,6 +16,12 @@ test('middy-secrets/local exports exactly its runtime API', () => {
     'CreateSecret',
     'PutSecretValue',
     'DeleteSecret',
+    'DescribeSecret',
+    'ListSecrets',
+    'ListSecretVersionIds',
+    'RestoreSecret',
+    'UpdateSecret',
+    'UpdateSecretVersionStage',
   ])
   expect(local.OPERATIONS).toEqual([
     'GetParameters',
@@ -24,6 +30,13 @@ test('middy-secrets/local exports exactly its runtime API', () => {
     'PutParameter',
     'LabelParameterVersion',
     'DeleteParameter',
+    'DeleteParameters',
+    'DescribeParameters',
+    'GetParameterHistory',
+    'UnlabelParameterVersion',
+    'AddTagsToResource',
+    'ListTagsForResource',
+    'RemoveTagsFromResource',
   ])
 })
 

@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { ParameterEngine, SsmServiceError } from 'middy-secrets/local'
+ * import { ParameterEngine, SsmServiceError } from 'middy-secrets-local'
  *
  * const engine = new ParameterEngine()
  * try {

@@ -1,5 +1,5 @@
-import { ParameterEngine } from '../../src/local/engine.js'
-import { SsmServiceError } from '../../src/local/errors.js'
+import { ParameterEngine } from '../src/engine.js'
+import { SsmServiceError } from '../src/errors.js'
 
 type Param = { Name: string; Value: string; Version: number; Selector?: string; Type: string; [k: string]: unknown }
 type ParamsOut = { Parameters: Param[]; InvalidParameters: string[] }
@@ -155,9 +155,11 @@ describe('versions, labels and selectors', () => {
     expect(e.get('/p:good')).toBeUndefined()
   })
 
-  test('labels by ARN', () => {
+  // LabelParameterVersion API reference, Name: "You can't enter the Amazon Resource Name (ARN) for a parameter".
+  test('labels by name only: an ARN names no parameter (LabelParameterVersion API reference)', () => {
     const e = new ParameterEngine({ parameters: { '/a/b': 'v' } })
-    e.label(`${ARN}/a/b`, 1, ['x'])
+    expect(failure(() => e.label(`${ARN}/a/b`, 1, ['x'])).name).toBe('ParameterNotFound')
+    e.label('/a/b', 1, ['x'])
     expect(e.get('/a/b:x')?.version).toBe(1)
   })
 })
@@ -227,7 +229,7 @@ describe('GetParameters validation', () => {
   })
 
   test('an unknown operation', () => {
-    const error = failure(() => engine.handle('DescribeParameters', {}))
+    const error = failure(() => engine.handle('CreateDocument', {}))
     expect(error.name).toBe('UnknownOperationException')
     expect(error.toBody()).toEqual({ __type: 'UnknownOperationException', message: error.message })
   })
@@ -350,18 +352,70 @@ describe('PutParameter', () => {
     ['a relative hierarchy', { Name: 'a/b', Value: 'v' }],
     ['a trailing slash', { Name: '/a/', Value: 'v' }],
     ['an ARN', { Name: `${ARN}/a`, Value: 'v' }],
-    ['16 levels', { Name: `/${Array(16).fill('l').join('/')}`, Value: 'v' }],
     ['a name too long', { Name: `/${'x'.repeat(1011)}`, Value: 'v' }],
     ['an empty value', { Name: '/a', Value: '' }],
     ['a value over 4096 characters', { Name: '/a', Value: 'x'.repeat(4097) }],
     ['an unknown type', { Name: '/a', Value: 'v', Type: 'Binary' }],
     ['an unknown tier', { Name: '/a', Value: 'v', Tier: 'Gold' }],
-    ['an unsupported data type', { Name: '/a', Value: 'v', DataType: 'aws:ec2:image' }],
+    ['an unsupported data type', { Name: '/a', Value: 'v', DataType: 'aws:s3:bucket' }],
     ['a missing value', { Name: '/a' }],
   ])('refuses %s', (_, input) => {
     const engine = new ParameterEngine()
     expect(failure(() => engine.handle('PutParameter', input)).name).toBe('ValidationException')
     expect(engine.size).toBe(0)
+  })
+
+  // PutParameter API reference, errors: "HierarchyLevelLimitExceededException: A hierarchy can have a maximum of 15
+  // levels"; SSM-FACTS.md: "at most 15 levels".
+  test('16 levels is HierarchyLevelLimitExceededException, 15 are fine (PutParameter API reference)', () => {
+    const engine = new ParameterEngine()
+    const error = failure(() =>
+      engine.handle('PutParameter', { Name: `/${Array(16).fill('l').join('/')}`, Value: 'v', Type: 'String' }),
+    )
+    expect(error.name).toBe('HierarchyLevelLimitExceededException')
+    expect(error.message).toMatch(/maximum of 15 levels/)
+    // The rest of the kind: deeper still, and a 16-level name that is also long.
+    for (const depth of [17, 40]) {
+      const name = `/${Array(depth).fill('lvl').join('/')}`
+      expect(failure(() => engine.handle('PutParameter', { Name: name, Value: 'v', Type: 'String' })).name).toBe(
+        'HierarchyLevelLimitExceededException',
+      )
+    }
+    expect(engine.size).toBe(0)
+    const fifteen = `/${Array(15).fill('l').join('/')}`
+    expect(engine.handle('PutParameter', { Name: fifteen, Value: 'v', Type: 'String' })).toEqual({
+      Version: 1,
+      Tier: 'Standard',
+    })
+  })
+
+  // SSM-FACTS.md: "PutParameter without Type on a name that does not exist yet is a ValidationException (a type is
+  // required when creating); on an existing name with Overwrite the type may be left out."
+  test('PutParameter without Type: ValidationException on create, the old type kept on overwrite (SSM-FACTS.md)', () => {
+    const engine = new ParameterEngine()
+    const error = failure(() => engine.handle('PutParameter', { Name: '/new', Value: 'v' }))
+    expect(error.name).toBe('ValidationException')
+    expect(error.message).toBe('A parameter type is required when you create a parameter.')
+    expect(engine.size).toBe(0)
+    // The rest of the kind: with Overwrite but nothing to overwrite, and a flat name, are creations too.
+    expect(failure(() => engine.handle('PutParameter', { Name: '/new', Value: 'v', Overwrite: true })).name).toBe(
+      'ValidationException',
+    )
+    expect(failure(() => engine.handle('PutParameter', { Name: 'flat', Value: 'v' })).name).toBe('ValidationException')
+    engine.handle('PutParameter', { Name: '/new', Value: 'v1', Type: 'SecureString' })
+    expect(engine.handle('PutParameter', { Name: '/new', Value: 'v2', Overwrite: true })).toEqual({
+      Version: 2,
+      Tier: 'Standard',
+    })
+    expect(engine.get('/new')?.type).toBe('SecureString')
+  })
+
+  // PutParameter API reference, DataType: "text, aws:ec2:image, and aws:ssm:integration"; SSM-FACTS.md "Data types".
+  test.each(['aws:ec2:image', 'aws:ssm:integration', 'text'])('accepts DataType %s and returns it', (DataType) => {
+    const engine = new ParameterEngine()
+    engine.handle('PutParameter', { Name: '/ami', Value: 'ami-0123456789abcdef0', Type: 'String', DataType })
+    const out = engine.handle('GetParameter', { Name: '/ami' }) as { Parameter: { DataType: string } }
+    expect(out.Parameter.DataType).toBe(DataType)
   })
 
   test('refuses wrong field types', () => {
@@ -374,26 +428,37 @@ describe('PutParameter', () => {
 
   test('the 4096 limit and the advanced tiers', () => {
     const engine = new ParameterEngine()
-    expect(engine.handle('PutParameter', { Name: '/s', Value: 'x'.repeat(4096) })).toEqual({
+    expect(engine.handle('PutParameter', { Name: '/s', Value: 'x'.repeat(4096), Type: 'String' })).toEqual({
       Version: 1,
       Tier: 'Standard',
     })
-    const big = failure(() => engine.handle('PutParameter', { Name: '/b', Value: 'x'.repeat(4097) }))
+    const big = failure(() => engine.handle('PutParameter', { Name: '/b', Value: 'x'.repeat(4097), Type: 'String' }))
     expect(big.message).toMatch(/Standard tier parameters support a maximum parameter value of 4096/)
-    expect(engine.handle('PutParameter', { Name: '/b', Value: 'x'.repeat(8192), Tier: 'Advanced' })).toEqual({
+    expect(
+      engine.handle('PutParameter', { Name: '/b', Value: 'x'.repeat(8192), Tier: 'Advanced', Type: 'String' }),
+    ).toEqual({
       Version: 1,
       Tier: 'Advanced',
     })
     expect(
-      failure(() => engine.handle('PutParameter', { Name: '/c', Value: 'x'.repeat(8193), Tier: 'Advanced' })).message,
+      failure(() =>
+        engine.handle('PutParameter', { Name: '/c', Value: 'x'.repeat(8193), Tier: 'Advanced', Type: 'String' }),
+      ).message,
     ).toMatch(/8192/)
-    expect(engine.handle('PutParameter', { Name: '/i', Value: 'x'.repeat(5000), Tier: 'Intelligent-Tiering' })).toEqual(
-      {
-        Version: 1,
-        Tier: 'Advanced',
-      },
-    )
-    expect(engine.handle('PutParameter', { Name: '/j', Value: 'x', Tier: 'Intelligent-Tiering' })).toEqual({
+    expect(
+      engine.handle('PutParameter', {
+        Name: '/i',
+        Value: 'x'.repeat(5000),
+        Tier: 'Intelligent-Tiering',
+        Type: 'String',
+      }),
+    ).toEqual({
+      Version: 1,
+      Tier: 'Advanced',
+    })
+    expect(
+      engine.handle('PutParameter', { Name: '/j', Value: 'x', Tier: 'Intelligent-Tiering', Type: 'String' }),
+    ).toEqual({
       Version: 1,
       Tier: 'Standard',
     })
@@ -425,7 +490,11 @@ describe('DeleteParameter', () => {
       '/a/c',
     ])
     expect(failure(() => engine.delete('/a/b')).name).toBe('ParameterNotFound')
-    engine.delete(`${ARN}/a/c`)
+    // DeleteParameter API reference, Name: "You can't enter the Amazon Resource Name (ARN) for a parameter".
+    expect(failure(() => engine.delete(`${ARN}/a/c`)).name).toBe('ParameterNotFound')
+    expect(failure(() => engine.handle('DeleteParameter', { Name: `${ARN}/a/c` })).name).toBe('ParameterNotFound')
+    expect(engine.size).toBe(1)
+    engine.delete('/a/c')
     expect(engine.size).toBe(0)
     // A re-created parameter starts again at version 1.
     expect(engine.put('/a/b', 'new')).toBe(1)
@@ -555,21 +624,35 @@ describe('GetParametersByPath', () => {
     ['a path too long', { Path: `/${'x'.repeat(2048)}` }, 'ValidationException', /2048/],
     ['a missing path', {}, 'ValidationException', /path/],
     ['Recursive a string', { Path: '/app', Recursive: 'true' }, 'SerializationException', /Recursive/],
-    ['a garbage token', { Path: '/app', NextToken: 'garbage' }, 'ValidationException', /nextToken/],
+    // GetParametersByPath API reference, errors: InvalidNextToken, InvalidFilterKey, InvalidFilterOption,
+    // InvalidFilterValue.
+    ['a garbage token', { Path: '/app', NextToken: 'garbage' }, 'InvalidNextToken', /token/],
     ['ParameterFilters not a list', { Path: '/app', ParameterFilters: {} }, 'SerializationException', /objects/],
     [
       'an unknown filter key',
       { Path: '/app', ParameterFilters: [{ Key: 'Name', Values: ['x'] }] },
-      'ValidationException',
+      'InvalidFilterKey',
       /filter key/,
     ],
     [
-      'an unknown filter option',
-      { Path: '/app', ParameterFilters: [{ Key: 'Type', Option: 'BeginsWith', Values: ['String'] }] },
-      'ValidationException',
+      'a key no operation knows',
+      { Path: '/app', ParameterFilters: [{ Key: 'Colour', Values: ['x'] }] },
+      'InvalidFilterKey',
+      /filter key/,
+    ],
+    [
+      'Label with BeginsWith (ParameterStringFilter: Label takes Equals only)',
+      { Path: '/app', ParameterFilters: [{ Key: 'Label', Option: 'BeginsWith', Values: ['p'] }] },
+      'InvalidFilterOption',
       /filter option/,
     ],
-    ['a filter without values', { Path: '/app', ParameterFilters: [{ Key: 'Type' }] }, 'ValidationException', /values/],
+    [
+      'an unknown filter option',
+      { Path: '/app', ParameterFilters: [{ Key: 'Type', Option: 'Contains', Values: ['String'] }] },
+      'InvalidFilterOption',
+      /filter option/,
+    ],
+    ['a filter without values', { Path: '/app', ParameterFilters: [{ Key: 'Type' }] }, 'InvalidFilterValue', /values/],
   ])('refuses %s', (_, input, name, message) => {
     const error = failure(() => tree.handle('GetParametersByPath', input))
     expect(error.name).toBe(name)
@@ -582,7 +665,7 @@ describe('GetParametersByPath', () => {
     expect(
       failure(() => tree.handle('GetParametersByPath', { Path: '/app', MaxResults: 1, NextToken: first.NextToken }))
         .name,
-    ).toBe('ValidationException')
+    ).toBe('InvalidNextToken')
   })
 
   test('ParameterFilters by Type, KeyId and Label', () => {
@@ -602,6 +685,11 @@ describe('GetParametersByPath', () => {
         .map((p) => `${p.Name}=${p.Value}`)
     expect(list([{ Key: 'Type', Values: ['SecureString', 'StringList'] }])).toEqual(['/f/list=a,b', '/f/secret=s2'])
     expect(list([{ Key: 'Type', Option: 'Equals', Values: ['String'] }])).toEqual(['/f/plain=p'])
+    // ParameterStringFilter API reference: "For filters used with GetParametersByPath, valid options include Equals
+    // and BeginsWith" — so a Type filter may begin-with, and so may KeyId.
+    expect(list([{ Key: 'Type', Option: 'BeginsWith', Values: ['String'] }])).toEqual(['/f/list=a,b', '/f/plain=p'])
+    expect(list([{ Key: 'Type', Option: 'BeginsWith', Values: ['Secure'] }])).toEqual(['/f/secret=s2'])
+    expect(list([{ Key: 'KeyId', Option: 'BeginsWith', Values: ['alias/aws'] }])).toEqual(['/f/secret=s2'])
     expect(list([{ Key: 'KeyId', Values: ['alias/aws/ssm'] }])).toEqual(['/f/secret=s2'])
     expect(list([{ Key: 'KeyId', Values: ['alias/other'] }])).toEqual([])
     expect(list([{ Key: 'Label', Values: ['old', 'current'] }])).toEqual(['/f/plain=p', '/f/secret=s1'])

@@ -1,13 +1,11 @@
-/** Longest parameter name SSM accepts. */
-export const MAX_NAME_LENGTH = 1011
+import { isReservedName, isValidLabel, MAX_LEVELS, MAX_NAME_LENGTH, nameShapeProblem } from '../../../src/aws-names.js'
+
+// AWS's naming rules are the runtime's (src/aws-names.ts, bundled into this package's build): one copy, so
+// the store can never accept a name the middleware refuses, or the other way round.
+export { isReservedName, isValidLabel, MAX_LEVELS as MAX_DEPTH, MAX_NAME_LENGTH }
+
 /** Longest reference (name, ARN, selector) a read accepts. */
 export const MAX_REFERENCE_LENGTH = 2048
-/** Deepest hierarchy SSM accepts. */
-export const MAX_DEPTH = 15
-
-const NAME_CHARS = /^[a-zA-Z0-9_.\-/]+$/
-const LABEL = /^[a-zA-Z0-9_.-]{1,100}$/
-const RESERVED = /^\/?(aws|ssm)/i
 
 /** A reference split into the part that names a parameter and its `:selector`, if any. */
 export interface SplitReference {
@@ -23,20 +21,12 @@ export interface ParsedArn {
   selector?: string
 }
 
-/** Names beginning with `aws` or `ssm` (any case) belong to AWS: users may read some but never create them. */
-export const isReservedName = (name: string): boolean => RESERVED.test(name)
-
-/** Why `name` cannot be created, or `undefined` when it can. Reserved prefixes are checked separately. */
-export const nameProblem = (name: string): string | undefined => {
-  if (name.length === 0 || name.length > MAX_NAME_LENGTH) return `must be 1 to ${MAX_NAME_LENGTH} characters`
-  if (!NAME_CHARS.test(name)) return 'may only use letters, digits and . - _ /'
-  if (!name.includes('/')) return undefined
-  if (!name.startsWith('/')) return 'must begin with / when it forms a hierarchy'
-  const segments = name.slice(1).split('/')
-  if (segments.some((s) => s.length === 0)) return 'must not have empty sub-paths or end with /'
-  if (segments.length > MAX_DEPTH) return `must not be more than ${MAX_DEPTH} levels deep`
-  return undefined
-}
+/**
+ * Why `name` cannot be created, or `undefined` when it can: AWS's shape rules, and no trailing `/` (a name is
+ * not a path). Reserved prefixes are checked separately, since seeding may stand in for AWS's own parameters.
+ */
+export const nameProblem = (name: string): string | undefined =>
+  nameShapeProblem(name) ?? (name.endsWith('/') ? 'must not end with /' : undefined)
 
 /** Why `path` cannot be listed, or `undefined` when it can. `/` and a trailing `/` are allowed. */
 export const pathProblem = (path: string): string | undefined => {
@@ -44,9 +34,6 @@ export const pathProblem = (path: string): string | undefined => {
   if (path === '/') return undefined
   return nameProblem(path.endsWith('/') ? path.slice(0, -1) : path)
 }
-
-/** SSM's label rules: letters, digits, `. - _`, at most 100, not starting with a digit, `aws` or `ssm`. */
-export const isValidLabel = (label: string): boolean => LABEL.test(label) && !/^(\d|aws|ssm)/i.test(label)
 
 /** Parses `arn:<partition>:ssm:<region>:<account>:parameter/<rest>[:selector]`; `undefined` for anything else. */
 export const parseArn = (reference: string): ParsedArn | undefined => {

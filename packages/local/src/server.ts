@@ -34,6 +34,29 @@ export interface LocalClientConfig {
   endpoint: string
   region: string
   credentials: { accessKeyId: string; secretAccessKey: string }
+  // An index signature, so the config also fits option types that are records (`awsClientOptions`).
+  [option: string]: unknown
+}
+
+/**
+ * The environment variables that point an unmodified AWS SDK (v3 for JavaScript, boto3, the AWS CLI) at a
+ * started store: per-service endpoints, the region (`AWS_REGION`, and `AWS_DEFAULT_REGION` for Python), and fake
+ * credentials.
+ *
+ * @example
+ * ```ts
+ * Object.assign(process.env, store.env)
+ * const { handler } = await import('./handler.js') // its SSMClient() now talks to the store
+ * ```
+ */
+export interface LocalStoreEnv {
+  AWS_ENDPOINT_URL_SSM: string
+  AWS_ENDPOINT_URL_SECRETS_MANAGER: string
+  AWS_REGION: string
+  AWS_DEFAULT_REGION: string
+  AWS_ACCESS_KEY_ID: string
+  AWS_SECRET_ACCESS_KEY: string
+  [name: string]: string
 }
 
 /**
@@ -54,6 +77,20 @@ export interface LocalClientConfig {
 export interface LocalStoreOptions extends EngineOptions {
   /** Added before every response, in ms. Default `0`. Settable later through `store.latencyMs`. */
   latencyMs?: number
+  /** Port to listen on. Default `0`: the OS picks a free one (read it from `store.clientConfig.endpoint`). */
+  port?: number
+  /** Address to listen on. Default `'127.0.0.1'`: nothing off this machine can reach the store. */
+  host?: string
+  /**
+   * How many of the latest requests `store.requests` keeps (older ones are dropped, so a long-running store
+   * stays small; `store.calls` keeps counting all of them). Default `1000`.
+   */
+  maxRequests?: number
+  /**
+   * Called after every write that succeeded over the wire (any operation that is not a `Get`, `Describe`, `List`
+   * or `BatchGet`): the CLI's `--data` file is saved from here. Not called for in-process writes.
+   */
+  onChange?: (operation: string) => void
   /** Secrets Manager secrets created at construction: name → value, each on `AWSCURRENT`. */
   secrets?: SeedSecrets
 }
@@ -89,6 +126,11 @@ export interface RecordedRequest {
   at: number
 }
 
+/** Distinct unknown operation names counted one by one; any further ones share `OTHER_OPERATIONS`. */
+const MAX_UNKNOWN_OPERATIONS = 100
+const OTHER_OPERATIONS = '(other)'
+const DEFAULT_MAX_REQUESTS = 1000
+const READ_OPERATION = /^(Get|Describe|List|BatchGet)/
 /** AWS rejects request bodies over 1 MiB before the service sees them. */
 const MAX_BODY_BYTES = 1024 * 1024
 const SSM_PREFIX = 'AmazonSSM.'
@@ -99,6 +141,12 @@ interface Reply {
   status: number
   body: string
   contentType: string
+}
+
+/** How a client reaches `host`: a wildcard address is reached on loopback, an IPv6 address in brackets. */
+const endpointHost = (host: string): string => {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1'
+  return host.includes(':') ? `[${host}]` : host
 }
 
 const zeroCounts = (): CallCounts => {
@@ -142,7 +190,7 @@ const readBody = (req: IncomingMessage): Promise<{ text: string; tooLarge: boole
  * ```ts
  * import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm'
  * import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
- * import { LocalParameterStore } from 'middy-secrets/local'
+ * import { LocalParameterStore } from 'middy-secrets-local'
  *
  * const store = new LocalParameterStore({ parameters: { '/app/db-url': 'postgres://db' }, secrets: { 'prod/db': 'p' } })
  * const config = await store.start()
@@ -168,20 +216,38 @@ export class LocalParameterStore {
   readonly #faults = new FaultRules()
   readonly #sockets = new Set<Socket>()
   readonly #timers = new Set<NodeJS.Timeout>()
+  readonly #host: string
+  readonly #onChange: ((operation: string) => void) | undefined
+  readonly #maxRequests: number
   #counts = zeroCounts()
+  #unknownOperations = 0
+  /** A ring: `#requestsStart` is the oldest kept entry once it is full. */
   #requests: RecordedRequest[] = []
+  #requestsStart = 0
   #server: Server | undefined
   #starting: Promise<LocalClientConfig> | undefined
   #closing: Promise<void> | undefined
   #port: number | undefined
 
   constructor(options: LocalStoreOptions = {}) {
-    const { latencyMs, secrets, ...engineOptions } = options
+    const { latencyMs, secrets, port, host, maxRequests, onChange, ...engineOptions } = options
+    this.#onChange = onChange
+    if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+      throw new TypeError('LocalStoreOptions.port must be an integer from 0 to 65535')
+    }
+    if (maxRequests !== undefined && (!Number.isInteger(maxRequests) || maxRequests < 0)) {
+      throw new TypeError('LocalStoreOptions.maxRequests must be a non-negative integer')
+    }
     this.engine = new ParameterEngine(engineOptions)
     const { region, accountId, seed, now } = engineOptions
     this.secretsEngine = new SecretsEngine({ region, accountId, seed, now, secrets })
+    // SSM reads /aws/reference/secretsmanager/<id> from the Secrets Manager next to it, as AWS does.
+    this.engine.secretsBridge = this.secretsEngine
     this.latencyMs = latencyMs ?? 0
     this.#now = options.now ?? Date.now
+    this.#port = port === 0 ? undefined : port
+    this.#host = host ?? '127.0.0.1'
+    this.#maxRequests = maxRequests ?? DEFAULT_MAX_REQUESTS
   }
 
   /**
@@ -205,7 +271,7 @@ export class LocalParameterStore {
     })
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
-      server.listen(this.#port ?? 0, '127.0.0.1', () => {
+      server.listen(this.#port ?? 0, this.#host, () => {
         server.off('error', reject)
         resolve()
       })
@@ -224,9 +290,25 @@ export class LocalParameterStore {
       throw new Error('LocalParameterStore has no endpoint yet: await store.start() before reading clientConfig')
     }
     return {
-      endpoint: `http://127.0.0.1:${this.#port}`,
+      endpoint: `http://${endpointHost(this.#host)}:${this.#port}`,
       region: this.engine.region,
       credentials: { ...FAKE_CREDENTIALS },
+    }
+  }
+
+  /**
+   * The environment that points an unmodified handler, the AWS CLI or boto3 at this store: assign it to
+   * `process.env` before the code under test creates its clients. Throws before the first `start()`.
+   */
+  get env(): LocalStoreEnv {
+    const { endpoint, region, credentials } = this.clientConfig
+    return {
+      AWS_ENDPOINT_URL_SSM: endpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     }
   }
 
@@ -291,15 +373,23 @@ export class LocalParameterStore {
     return { ...this.#counts }
   }
 
-  /** A copy of every request received since the last `resetCalls()`, in order. */
+  /**
+   * A copy of the latest requests received since the last `resetCalls()`, oldest first: at most
+   * `maxRequests` (default 1000) of them, so a store that runs for hours stays small. `calls` counts them all.
+   */
   get requests(): ReadonlyArray<RecordedRequest> {
-    return [...this.#requests]
+    return [...this.#requests.slice(this.#requestsStart), ...this.#requests.slice(0, this.#requestsStart)]
   }
 
-  /** Zeroes the counters and forgets the recorded requests. */
+  /**
+   * Zeroes the counters and forgets the recorded requests: call it between the arrange and the assert of a
+   * test (or in `beforeEach`) so `calls` and `requests` describe only the code under test.
+   */
   resetCalls(): void {
     this.#counts = zeroCounts()
+    this.#unknownOperations = 0
     this.#requests = []
+    this.#requestsStart = 0
   }
 
   /** Adds a fault rule (see {@link FaultSpec}). Throws a `TypeError` for an unusable spec. */
@@ -307,7 +397,10 @@ export class LocalParameterStore {
     this.#faults.add(spec)
   }
 
-  /** Removes every fault rule. */
+  /**
+   * Removes every fault rule, spent or not: call it in `afterEach` (or before the part of a test where the store
+   * should be healthy again) so one test's outage does not leak into the next.
+   */
   clearFaults(): void {
     this.#faults.clear()
   }
@@ -341,9 +434,8 @@ export class LocalParameterStore {
       }
     }
 
-    this.#counts[operation] = (Object.hasOwn(this.#counts, operation) ? (this.#counts[operation] as number) : 0) + 1
-    this.#counts.total++
-    this.#requests.push({ operation, input, at: this.#now() })
+    this.#count(operation)
+    this.#record({ operation, input, at: this.#now() })
 
     const decision = this.#faults.decide(operation, input, engine)
     const kind = decision.fault?.kind
@@ -382,6 +474,7 @@ export class LocalParameterStore {
         applySecretDenials(answer as never, decision.deniedSecrets, engine)
       }
       reply = { status: 200, body: JSON.stringify(answer), contentType: 'application/x-amz-json-1.1' }
+      if (this.#onChange && !READ_OPERATION.test(operation)) this.#onChange(operation)
     } catch (error) {
       reply = errorReply(error instanceof SsmServiceError ? error : internalError(engine))
     }
@@ -397,6 +490,27 @@ export class LocalParameterStore {
       }
     }
     return reply
+  }
+
+  #count(operation: string): void {
+    let key = operation
+    if (!Object.hasOwn(this.#counts, key)) {
+      // Made-up targets must not grow the counters without bound on a long-running dev server.
+      if (this.#unknownOperations >= MAX_UNKNOWN_OPERATIONS) key = OTHER_OPERATIONS
+      else this.#unknownOperations++
+    }
+    this.#counts[key] = (Object.hasOwn(this.#counts, key) ? (this.#counts[key] as number) : 0) + 1
+    this.#counts.total++
+  }
+
+  #record(request: RecordedRequest): void {
+    if (this.#maxRequests === 0) return
+    if (this.#requests.length < this.#maxRequests) {
+      this.#requests.push(request)
+      return
+    }
+    this.#requests[this.#requestsStart] = request
+    this.#requestsStart = (this.#requestsStart + 1) % this.#maxRequests
   }
 
   /** Runs `act` after `delay` ms on an unref'd timer that `close()` cancels; at once when there is no delay. */
@@ -421,7 +535,7 @@ export class LocalParameterStore {
  * ```ts
  * import { SSMClient } from '@aws-sdk/client-ssm'
  * import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
- * import { startLocalStore } from 'middy-secrets/local'
+ * import { startLocalStore } from 'middy-secrets-local'
  *
  * const store = await startLocalStore({ parameters: { '/app/db-url': 'postgres://db' }, secrets: { 'prod/db': 'p' } })
  * const client = new SSMClient({ ...store.clientConfig, maxAttempts: 1 })

@@ -1,5 +1,5 @@
-import { SsmServiceError } from '../../src/local/errors.js'
-import { SecretsEngine } from '../../src/local/secrets-engine.js'
+import { SsmServiceError } from '../src/errors.js'
+import { SecretsEngine } from '../src/secrets-engine.js'
 
 type SecretValue = {
   ARN: string
@@ -412,8 +412,31 @@ describe('deletion', () => {
     expect(del({ SecretId: 'n', RecoveryWindowInDays: 6 }).name).toBe('InvalidParameterException')
     expect(del({ SecretId: 'n', RecoveryWindowInDays: 31 }).name).toBe('InvalidParameterException')
     expect(del({ SecretId: 'nope' }).name).toBe('ResourceNotFoundException')
-    expect(del({ SecretId: 'nope', ForceDeleteWithoutRecovery: true }).name).toBe('ResourceNotFoundException')
     expect(engine.size).toBe(1)
+  })
+
+  // SSM-FACTS.md (Secrets Manager): "DeleteSecret with ForceDeleteWithoutRecovery on a secret that does not exist
+  // does not fail (no ResourceNotFoundException); tools call it in teardown."
+  test('ForceDeleteWithoutRecovery on a missing secret succeeds, by name or ARN (SSM-FACTS.md)', () => {
+    const engine = new SecretsEngine({ secrets: { n: 'v' }, now: () => 1_700_000_000_000 })
+    expect(engine.handle('DeleteSecret', { SecretId: 'nope', ForceDeleteWithoutRecovery: true })).toEqual({
+      ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:nope',
+      Name: 'nope',
+      DeletionDate: 1_700_000_000,
+    })
+    // The rest of the kind: a missing secret named by ARN, one already force-deleted, and twice in a row.
+    const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gone-AbCdEf'
+    expect(engine.handle('DeleteSecret', { SecretId: arn, ForceDeleteWithoutRecovery: true })).toMatchObject({
+      ARN: arn,
+      Name: 'gone-AbCdEf',
+    })
+    engine.handle('DeleteSecret', { SecretId: 'n', ForceDeleteWithoutRecovery: true })
+    expect(engine.handle('DeleteSecret', { SecretId: 'n', ForceDeleteWithoutRecovery: true })).toMatchObject({
+      Name: 'n',
+    })
+    expect(engine.size).toBe(0)
+    // Without the force flag a missing secret is still ResourceNotFoundException.
+    expect(failure(() => engine.handle('DeleteSecret', { SecretId: 'n' })).name).toBe('ResourceNotFoundException')
   })
 
   test('delete() in process: at once, by name or ARN; ResourceNotFoundException if none', () => {
@@ -523,9 +546,6 @@ describe('BatchGetSecretValue by Filters', () => {
     expect(refused({ Filters: [byName('p')], MaxResults: 0 }).name).toBe('ValidationException')
     expect(refused({ Filters: [byName('p')], MaxResults: 21 }).name).toBe('ValidationException')
     expect(refused({ Filters: [{ Key: 'colour', Values: ['x'] }] }).message).toContain('enum value set')
-    const unsupported = refused({ Filters: [{ Key: 'tag-key', Values: ['x'] }] })
-    expect(unsupported.name).toBe('InvalidParameterException')
-    expect(unsupported.message).toContain("'tag-key'")
     expect(refused({ Filters: [{ Key: 'name' }] }).name).toBe('ValidationException')
     expect(refused({ Filters: [byName(...Array.from({ length: 11 }, (_, i) => `v${i}`))] }).name).toBe(
       'ValidationException',
@@ -539,7 +559,7 @@ describe('BatchGetSecretValue by Filters', () => {
 
 test('an unknown operation, or a body that is not an object', () => {
   const engine = new SecretsEngine()
-  expect(failure(() => engine.handle('ListSecrets', {})).name).toBe('UnknownOperationException')
+  expect(failure(() => engine.handle('RotateSecret', {})).name).toBe('UnknownOperationException')
   expect(failure(() => engine.handle('GetSecretValue', [1])).name).toBe('SerializationException')
   expect(failure(() => engine.handle('GetSecretValue', undefined)).name).toBe('ValidationException')
 })

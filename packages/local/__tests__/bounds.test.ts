@@ -33,7 +33,7 @@ test('by default 1000 requests are kept; maxRequests 0 keeps none', async () => 
   try {
     await send(store, 1005)
     expect(store.requests).toHaveLength(1000)
-    expect((store.requests[0]?.input as { Names: string[] }).Names).toEqual(['/n5'])
+    expect(store.requests[0]?.input).toEqual({ Names: ['/n5'] })
     await send(none, 3)
     expect(none.requests).toEqual([])
     expect(none.calls.total).toBe(3)

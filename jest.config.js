@@ -2,9 +2,9 @@
 export default {
   preset: 'ts-jest/presets/default-esm',
   testEnvironment: 'node',
-  // The runtime's tests and the local store's (packages/local): one `npm test` runs both.
-  roots: ['<rootDir>/__tests__', '<rootDir>/packages/local/__tests__'],
-  testMatch: ['**/*.test.ts'],
+  // The runtime's tests, the local store's (packages/local) and the jest recipe of examples/testing: one `npm test`.
+  roots: ['<rootDir>/__tests__', '<rootDir>/packages/local/__tests__', '<rootDir>/examples/testing'],
+  testMatch: ['**/*.test.ts', '**/*.jest.test.js'],
   moduleNameMapper: {
     // Tests read the local store from its TypeScript source, so they need no build of it.
     '^middy-secrets-local$': '<rootDir>/packages/local/src/index.ts',

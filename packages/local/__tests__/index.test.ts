@@ -8,6 +8,7 @@ test('middy-secrets-local exports exactly its runtime API', () => {
     'SECRETS_OPERATIONS',
     'SecretsEngine',
     'SsmServiceError',
+    'lambdaContext',
     'startLocalStore',
   ])
   expect(local.SECRETS_OPERATIONS).toEqual([
@@ -50,4 +51,30 @@ test('startLocalStore returns a started store', async () => {
   } finally {
     await store.close()
   }
+})
+
+test('lambdaContext: a full Lambda Context whose remaining time counts down on the given clock', () => {
+  let clock = 1_000
+  const context = local.lambdaContext({
+    timeoutMs: 5_000,
+    now: () => clock,
+    functionName: 'orders',
+    region: 'eu-west-1',
+  })
+  expect(context).toMatchObject({
+    functionName: 'orders',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:orders',
+    memoryLimitInMB: '128',
+    logGroupName: '/aws/lambda/orders',
+    callbackWaitsForEmptyEventLoop: true,
+  })
+  expect(context.awsRequestId).toMatch(/^[0-9a-f-]{36}$/)
+  expect(context.getRemainingTimeInMillis()).toBe(5_000)
+  clock += 4_000
+  expect(context.getRemainingTimeInMillis()).toBe(1_000)
+  clock += 9_000
+  expect(context.getRemainingTimeInMillis()).toBe(0)
+  expect(() => context.succeed('x')).toThrow(/return or throw from the handler/)
+  expect(local.lambdaContext().getRemainingTimeInMillis()).toBeLessThanOrEqual(3_000)
 })

@@ -8,6 +8,7 @@ test('middy-secrets-local exports exactly its runtime API', () => {
     'SECRETS_OPERATIONS',
     'SecretsEngine',
     'SsmServiceError',
+    'invoke',
     'lambdaContext',
     'startLocalStore',
   ])
@@ -77,4 +78,20 @@ test('lambdaContext: a full Lambda Context whose remaining time counts down on t
   expect(context.getRemainingTimeInMillis()).toBe(0)
   expect(() => context.succeed('x')).toThrow(/return or throw from the handler/)
   expect(local.lambdaContext().getRemainingTimeInMillis()).toBeLessThanOrEqual(3_000)
+})
+
+test('invoke calls a handler with the event and a fresh Lambda context, and resolves to its result', async () => {
+  const seen: unknown[] = []
+  const result = await local.invoke(
+    async (event: { n: number }, context) => {
+      seen.push(context.functionName, context.getRemainingTimeInMillis() <= 7_000)
+      return event.n * 2
+    },
+    { n: 21 },
+    { timeoutMs: 7_000, functionName: 'doubler' },
+  )
+  expect(result).toBe(42)
+  expect(seen).toEqual(['doubler', true])
+  await expect(local.invoke(() => Promise.reject(new Error('boom')), {})).rejects.toThrow('boom')
+  expect(await local.invoke((event: string) => event.length, 'abc')).toBe(3)
 })

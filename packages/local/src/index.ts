@@ -17,7 +17,7 @@ export {
 } from './engine.js'
 export { SsmServiceError } from './errors.js'
 export type { FaultKind, FaultSpec } from './faults.js'
-export { type LambdaContextOptions, lambdaContext } from './lambda-context.js'
+export { type InvocableHandler, invoke, type LambdaContextOptions, lambdaContext } from './lambda-context.js'
 export {
   type GetSecretOptions,
   type PutSecretOptions,

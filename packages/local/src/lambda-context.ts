@@ -62,3 +62,34 @@ export const lambdaContext = (options: LambdaContextOptions = {}): Context => {
     succeed: gone('succeed'),
   }
 }
+
+/**
+ * A Lambda handler as tests call it. Written as a method's type on purpose: methods compare their parameters both
+ * ways, so a middy handler whose context type includes the values its middlewares add (`Context & { TOKEN:
+ * string }`) is accepted, as it is on Lambda, where middy adds them before the handler runs.
+ *
+ * @example
+ * ```ts
+ * const main: InvocableHandler<{ id: string }, number> = async (event) => event.id.length
+ * ```
+ */
+export type InvocableHandler<E, R> = {
+  handle(event: E, context: Context): R | Promise<R>
+}['handle']
+
+/**
+ * Invokes a Lambda handler (middy's or a plain one) the way Lambda does: with the event and a fresh
+ * {@link lambdaContext}. Resolves to what the handler returns.
+ *
+ * @example
+ * ```ts
+ * import { invoke } from 'middy-secrets-local'
+ *
+ * const length = await invoke(handler, {}, { timeoutMs: 5_000 })
+ * ```
+ */
+export const invoke = async <E, R>(
+  handler: InvocableHandler<E, R>,
+  event: E,
+  options?: LambdaContextOptions,
+): Promise<R> => await handler(event, lambdaContext(options))

@@ -1,5 +1,6 @@
 // The edges of the new operations and of seed files, in process (the wire is covered by *-operations.test.ts).
-import { ParameterEngine, SecretsEngine, SsmServiceError } from 'middy-secrets-local'
+import fc from 'fast-check'
+import { OPERATIONS, ParameterEngine, SECRETS_OPERATIONS, SecretsEngine, SsmServiceError } from 'middy-secrets-local'
 import { applySeed } from '../src/state.js'
 
 const failure = (fn: () => unknown): SsmServiceError => {
@@ -190,5 +191,61 @@ describe('seed files', () => {
     ],
   ])('refuses %s', (_, file, message) => {
     expect(load(file)).toThrow(message)
+  })
+})
+
+describe('any input to any operation: an answer or an AWS error, never a crash', () => {
+  const fields = [
+    'Name',
+    'Names',
+    'Path',
+    'ParameterFilters',
+    'Filters',
+    'Tags',
+    'TagKeys',
+    'ResourceType',
+    'ResourceId',
+    'Labels',
+    'ParameterVersion',
+    'MaxResults',
+    'NextToken',
+    'SecretId',
+    'VersionStage',
+    'MoveToVersionId',
+    'RemoveFromVersionId',
+    'SortOrder',
+    'IncludeDeprecated',
+    'Description',
+  ]
+  const value = fc.oneof(
+    fc.jsonValue(),
+    fc.constantFrom(
+      '/f/a',
+      'a',
+      'Parameter',
+      'AWSCURRENT',
+      [{ Key: 'Name', Values: ['/f'] }],
+      [{ Key: 'k', Value: 'v' }],
+    ),
+  )
+  test.each([
+    ['SSM', () => new ParameterEngine({ parameters: { '/f/a': 'a', '/f/b': 'b' } }), OPERATIONS],
+    ['Secrets Manager', () => new SecretsEngine({ secrets: { a: '1' } }), SECRETS_OPERATIONS],
+  ] as const)('%s', (_, make, operations) => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...operations),
+        fc.dictionary(fc.constantFrom(...fields), value),
+        (operation, input) => {
+          const engine = make()
+          try {
+            engine.handle(operation, input)
+          } catch (error) {
+            expect(error).toBeInstanceOf(SsmServiceError)
+          }
+        },
+      ),
+      { numRuns: 3000, seed: 12 },
+    )
   })
 })

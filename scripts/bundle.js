@@ -3,7 +3,7 @@
 import { readdirSync, rmSync } from 'node:fs'
 import { build } from 'esbuild'
 
-const entries = ['dist/index.js', 'dist/local/index.js']
+const entries = ['dist/index.js']
 for (const entry of entries) {
   await build({
     entryPoints: [entry],
@@ -18,7 +18,7 @@ for (const entry of entries) {
   })
 }
 // The modules now inside the bundles are not shipped twice; their .d.ts files stay for the types.
-for (const dir of ['dist', 'dist/local']) {
+for (const dir of ['dist']) {
   for (const file of readdirSync(dir)) {
     if (file.endsWith('.js') && file !== 'index.js') rmSync(`${dir}/${file}`)
   }

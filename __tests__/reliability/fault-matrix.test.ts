@@ -9,10 +9,9 @@
  * must never fail), `bare` has none (it fails exactly when neither a fresh nor a stale value exists).
  */
 
+import type { FaultKind, LocalParameterStore } from 'middy-secrets-local'
 import type { Reason } from '../../src/errors.js'
 import { secrets } from '../../src/index.js'
-import type { FaultKind } from '../../src/local/faults.js'
-import type { LocalParameterStore } from '../../src/local/index.js'
 import { manualClock, recordingLogger, useStore } from '../support/harness.js'
 import {
   BACKOFF_BASE,

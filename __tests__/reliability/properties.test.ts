@@ -4,8 +4,8 @@
  */
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm'
 import fc from 'fast-check'
+import { type LocalParameterStore, OPERATIONS, startLocalStore } from 'middy-secrets-local'
 import { SecretsError, secrets } from '../../src/index.js'
-import { type LocalParameterStore, OPERATIONS, startLocalStore } from '../../src/local/index.js'
 import { resolveOptions } from '../../src/options.js'
 import { createPrepare, envName, rawFromEnv } from '../../src/prepare.js'
 import { manualClock, recordingLogger, runBefore, useStore } from '../support/harness.js'

@@ -9,9 +9,9 @@
  * never fail), `bare` has none (it fails exactly when neither a fresh nor a stale value exists).
  */
 
+import type { FaultKind } from 'middy-secrets-local'
 import type { Reason } from '../../src/errors.js'
 import { secrets } from '../../src/index.js'
-import type { FaultKind } from '../../src/local/faults.js'
 import { manualClock, recordingLogger, useStore } from '../support/harness.js'
 import {
   BACKOFF_CAP,

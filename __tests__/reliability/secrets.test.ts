@@ -8,9 +8,8 @@
  */
 import { inspect } from 'node:util'
 import middy from '@middy/core'
+import type { FaultKind, LocalParameterStore } from 'middy-secrets-local'
 import { SecretsError, secrets } from '../../src/index.js'
-import type { FaultKind } from '../../src/local/faults.js'
-import type { LocalParameterStore } from '../../src/local/index.js'
 import {
   CANARY,
   canary,

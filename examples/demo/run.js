@@ -3,7 +3,7 @@
  * (a) a cold start, (b) warm invocations, (c) a rotation, (d) an outage, (e) the store coming back. It prints
  * rungs, store calls, lengths and fingerprints, never a value, and exits 1 if anything is not as expected.
  */
-import { startLocalStore } from 'middy-secrets/local'
+import { startLocalStore } from 'middy-secrets-local'
 import { createHandler as createInvoices } from '../shared-config/invoices.js'
 import { createHandler as createOrders } from '../shared-config/orders.js'
 import { createHandler as createBatman } from '../superman-batman/batman.js'

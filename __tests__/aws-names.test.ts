@@ -2,9 +2,9 @@ import fc from 'fast-check'
 import { isReadableReservedName, isReservedName, isValidLabel, nameShapeProblem } from '../src/aws-names.js'
 import { parseRef } from '../src/parameter.js'
 
-// One copy of AWS's naming rules: the local store checks names with src/aws-names.ts, the middleware with
-// parameter.ts. They must agree on every name and label, or code that passes locally fails on AWS (or the other
-// way round). Names without a selector or trailing slash, so both read them as plain parameter names.
+// One copy of AWS's naming rules (src/aws-names.ts): the local store checks names with it and parameter.ts builds
+// on it. What parseRef accepts as a plain name must be exactly what the shared rules accept, or code that passes
+// locally fails on AWS (or the other way round). Names without a selector or trailing slash, so both read them as plain parameter names.
 const runtimeAccepts = (reference: string): boolean => {
   try {
     return parseRef(reference).kind === 'name'

@@ -1,8 +1,7 @@
 /**
- * AWS's naming rules for SSM parameters and labels, in one place: the local store (`middy-secrets-local`, which
- * bundles this file) checks names with them. Pure functions and constants only, no imports, so a bundle that
- * takes this file takes nothing else of the runtime. `parameter.ts` keeps its own copy for now; the agreement
- * test (`__tests__/aws-names.test.ts`) fails the moment the two disagree.
+ * AWS's naming rules for SSM parameters and labels, in one place: the runtime (`parameter.ts`) and the local store
+ * (`middy-secrets-local`, which bundles this file) both check names with them. Pure functions and constants only,
+ * no imports, so a bundle that takes this file takes nothing else of the runtime.
  */
 
 /** Longest parameter name SSM accepts. */

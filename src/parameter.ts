@@ -1,3 +1,5 @@
+import { isReadableReservedName, isReservedName, isValidLabel, nameShapeProblem } from './aws-names.js'
+
 /**
  * A parsed reference to what one `fetchData` entry reads. `id` is what goes on the wire and what
  * identifies the reference: two keys with the same `id` share one fetch.
@@ -18,28 +20,14 @@ export interface ParameterRef {
   readonly recursive: boolean
 }
 
-const NAME_CHARS = /^[a-zA-Z0-9_.\-/]+$/
-const LABEL = /^[a-zA-Z_.-][a-zA-Z0-9_.-]{0,99}$/
 const VERSION = /^[1-9][0-9]{0,18}$/
 const ARN = /^(arn:aws[a-z-]*:ssm:[a-z0-9-]*:[0-9]{12}:parameter)\/(.+)$/
-const RESERVED = /^\/?(aws|ssm)/i
-// AWS's public parameters and the Secrets Manager bridge are readable though their names are reserved.
-const READABLE_RESERVED = /^\/aws\/(service|reference\/secretsmanager)\//
-const MAX_NAME = 1011
-const MAX_LEVELS = 15
 
-/** Why a name is not one SSM would accept, or undefined when it is fine. */
+/** Why a name is not one SSM would let a caller read, or undefined when it is fine. */
 export const nameProblem = (name: string): string | undefined => {
-  if (name.length === 0) return 'is empty'
-  if (name.length > MAX_NAME) return `is longer than ${MAX_NAME} characters`
-  if (!NAME_CHARS.test(name)) return 'may hold only a-z, A-Z, 0-9, _ . - and /'
-  if (name.includes('/')) {
-    if (!name.startsWith('/')) return 'is hierarchical and must start with /'
-    if (name.includes('//')) return 'has an empty level (//)'
-    const levels = name.split('/').length - 1
-    if (levels > MAX_LEVELS) return `is deeper than ${MAX_LEVELS} levels`
-  }
-  if (RESERVED.test(name) && !READABLE_RESERVED.test(name)) {
+  const problem = nameShapeProblem(name)
+  if (problem !== undefined) return problem
+  if (isReservedName(name) && !isReadableReservedName(name)) {
     return "starts with 'aws' or 'ssm', which AWS reserves (only /aws/service/… and /aws/reference/secretsmanager/… are readable)"
   }
   return undefined
@@ -57,10 +45,10 @@ const selectorProblem = (selector: string, name: string): string | undefined => 
       : 'is neither a version stage nor a version id of the secret (1–256 of a-z A-Z 0-9 _ . + = @ -)'
   }
   if (VERSION.test(selector)) return undefined
-  if (!LABEL.test(selector))
-    return 'is neither a version number nor a label (letters, digits, . - _; not starting with a digit)'
-  if (/^(aws|ssm)/i.test(selector)) return "is a label starting with 'aws' or 'ssm', which AWS reserves"
-  return undefined
+  if (isValidLabel(selector)) return undefined
+  return isReservedName(selector)
+    ? "is a label starting with 'aws' or 'ssm', which AWS reserves"
+    : 'is neither a version number nor a label (letters, digits, . - _; not starting with a digit)'
 }
 
 /** The prefix that sends an entry to Secrets Manager instead of Parameter Store. */

@@ -1,4 +1,4 @@
-import type { Prepare, Prepared } from './cache.js'
+import type { Prepare, Prepared } from './core/state.js'
 import type { FailureInfo } from './errors.js'
 import type { Entry } from './options.js'
 import type { RawValue } from './source.js'

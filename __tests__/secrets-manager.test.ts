@@ -80,24 +80,25 @@ describe('Secrets Manager through the real SecretsManagerClient', () => {
       { SM_A: 'secretsmanager:sm/action/a', SM_B: 'secretsmanager:sm/action/b' },
       { secretsManager: { batch: true }, fallbackToEnv: false },
     )
-    await expect(runBefore(mw)).rejects.toMatchObject({ reasons: { SM_A: 'access_denied', SM_B: 'access_denied' } })
-    expect(s.store.calls.BatchGetSecretValue).toBe(1)
-    // After the first backoff (at most 1 s) each secret goes alone, and is read.
-    clock.advance(1_000)
+    // The refused batch is split at once, in the same round: the first invocation is served.
     const { req } = await runBefore(mw)
     expect([req.context.SM_A, req.context.SM_B]).toEqual(['a', 'b'])
     expect([s.store.calls.BatchGetSecretValue, s.store.calls.GetSecretValue]).toEqual([1, 2])
+    // …and from then on each secret goes alone.
+    clock.advance(1_000)
+    await runBefore(mw)
+    expect([s.store.calls.BatchGetSecretValue, s.store.calls.GetSecretValue]).toEqual([1, 4])
   })
 
   test('the same ladder: stale while Secrets Manager fails, then the deploy-time variable, else an error', async () => {
     s.store.putSecret('sm/ladder', canary('sm-ladder'))
     const { mw, clock, logger } = setup({ SM_LADDER: 'secretsmanager:sm/ladder' }, { staleIfError: 5_000 })
     await runBefore(mw)
-    s.store.fault({ kind: 'kms-denied', operations: ['GetSecretValue'] })
+    s.store.fault({ kind: 'server-error', operations: ['GetSecretValue'] })
     clock.advance(1_000)
     const stale = await runBefore(mw)
     expect(stale.req.context.SM_LADDER).toBe(canary('sm-ladder'))
-    expect(mw.stats().keys.SM_LADDER).toMatchObject({ rung: 'stale', reason: 'kms_denied' })
+    expect(mw.stats().keys.SM_LADDER).toMatchObject({ rung: 'stale', reason: 'store_error' })
     clock.advance(6_000)
     let error: unknown
     try {

@@ -1,6 +1,6 @@
 import middy from '@middy/core'
 import { secrets } from '../src/index.js'
-import { canary, lambdaContext, manualClock, recordingLogger, useStore } from './support/harness.js'
+import { canary, expectNoCanary, lambdaContext, manualClock, recordingLogger, useStore } from './support/harness.js'
 
 const s = useStore()
 
@@ -99,7 +99,12 @@ describe('the SSM source through the real SSMClient', () => {
       BY_ARN_V1: `${arn}:1`,
     })
     expect(seen).toMatchObject({ LATEST: 'v3', V2: 'v2', PROD: 'v1', BY_ARN: 'v3', BY_ARN_V1: 'v1' })
-    expect(s.store.calls.GetParameters).toBe(1)
+    // A name and an ARN that SSM answers with the same Name and Selector never share a call: two calls.
+    expect(s.store.calls.GetParameters).toBe(2)
+    for (const r of s.store.requests) {
+      const names = (r.input as { Names: string[] }).Names
+      expect(names.includes('/sel/flag') && names.includes(arn)).toBe(false)
+    }
   })
 
   test('a StringList comes as the raw string unless transformed', async () => {
@@ -109,7 +114,7 @@ describe('the SSM source through the real SSMClient', () => {
     expect(seen.LIST).toEqual(['a.example', 'b.example'])
   })
 
-  test('a batch denied because of one name is split so the other names recover', async () => {
+  test('a batch denied because of one name is split at once, in the same round: the other names are served', async () => {
     const fetchData: Record<string, string> = {}
     for (let i = 0; i < 4; i++) {
       s.store.put(`/deny/p${i}`, canary(`deny-${i}`))
@@ -120,18 +125,20 @@ describe('the SSM source through the real SSMClient', () => {
     const logger = recordingLogger()
     const mw = secrets({ fetchData, awsClientOptions: s.clientOptions, logger, clock, fallbackToEnv: false })
     const handler = middy(async (_e: unknown, c: any) => [c.P0, c.P1, c.P3]).use(mw)
-    await expect(handler({}, lambdaContext())).rejects.toMatchObject({ code: 'UNAVAILABLE' })
-    expect(mw.stats().keys.P0?.reason).toBe('access_denied')
-    // After the backoff the batch goes out one name per call: only /deny/p2 stays denied.
-    clock.advance(61_000)
+    // The first invocation already: only /deny/p2 is denied, the others are read.
     await expect(handler({}, lambdaContext())).rejects.toMatchObject({
       keys: ['P2'],
       reasons: { P2: 'access_denied' },
     })
+    expect(mw.stats().keys.P0).toMatchObject({ rung: 'fresh', reason: undefined })
+    // One denied batch, then one call per name.
     expect(s.store.calls.GetParameters).toBe(5)
-    clock.advance(61_000)
+    // A denial is an answer: asked again on the normal schedule (cacheExpiry), /deny/p2 alone, the others batched.
+    clock.advance(300_000)
     s.store.clearFaults()
     await expect(handler({}, lambdaContext())).resolves.toEqual([canary('deny-0'), canary('deny-1'), canary('deny-3')])
+    expect(s.store.calls.GetParameters).toBe(7)
+    expectNoCanary(JSON.stringify(logger.lines))
   })
 
   test('unknown names, versions and labels are not found', async () => {

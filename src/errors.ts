@@ -93,6 +93,8 @@ export interface FailureInfo {
   errorName?: string
   httpStatus?: number
   requestId?: string
+  /** For a denial: the resource ARN AWS names (an ARN is a name, never a value). */
+  arn?: string
 }
 
 const KMS_ERRORS = new Set([

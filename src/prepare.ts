@@ -7,6 +7,29 @@ import type { RawValue } from './source.js'
 export const envName = (key: string, relative: string): string =>
   `${key}_${relative.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`
 
+const ASYNC: FailureInfo = {
+  reason: 'transform_failed',
+  detail: 'the transform returned a promise: transforms must be synchronous',
+}
+
+/**
+ * A transform that returns a promise (an async function) is refused: its value would be a promise, and its
+ * rejection must not go unhandled (Node would print it, value included, and exit). The rejection is handled
+ * here and dropped.
+ */
+const transformed = (entry: Entry, raw: string): unknown => {
+  const value = entry.transform(raw)
+  if (typeof (value as PromiseLike<unknown> | null)?.then === 'function') {
+    try {
+      ;(value as PromiseLike<unknown>).then(undefined, () => undefined)
+    } catch {
+      // A thenable whose then() throws is refused all the same.
+    }
+    throw ASYNC
+  }
+  return value
+}
+
 /**
  * Prepares a raw value for one key: the transform on each value (every rung goes through it) and, with
  * setToEnv, the variables it sets. Never lets an error escape: a transform's message may quote the value.
@@ -16,14 +39,14 @@ export const createPrepare =
   (entry: Entry, raw: RawValue): Prepared | FailureInfo => {
     try {
       if (typeof raw === 'string') {
-        return { value: entry.transform(raw), env: setToEnv ? new Map([[entry.key, raw]]) : undefined }
+        return { value: transformed(entry, raw), env: setToEnv ? new Map([[entry.key, raw]]) : undefined }
       }
       const value: Record<string, unknown> = Object.create(null)
       const env = new Map<string, string>()
       const owner = new Map<string, string>()
       for (const relative of Object.keys(raw)) {
         const text = raw[relative] as string
-        value[relative] = entry.transform(text)
+        value[relative] = transformed(entry, text)
         if (!setToEnv) continue
         const name = envName(entry.key, relative)
         const other = owner.get(name)
@@ -35,8 +58,8 @@ export const createPrepare =
         env.set(name, text)
       }
       return { value, env: setToEnv ? env : undefined }
-    } catch {
-      return { reason: 'transform_failed' }
+    } catch (error) {
+      return error === ASYNC ? ASYNC : { reason: 'transform_failed' }
     }
   }
 

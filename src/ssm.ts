@@ -34,18 +34,22 @@ const answerNames = (ref: ParameterRef): string[] =>
  * ever ambiguous.
  */
 const batches = (refs: readonly ParameterRef[]): ParameterRef[][] => {
-  const out: { refs: ParameterRef[]; names: Set<string> }[] = []
+  const all: ParameterRef[][] = []
+  // Batches with room left: almost always one, so grouping stays linear in the number of names.
+  let open: { refs: ParameterRef[]; names: Set<string> }[] = []
   for (const ref of refs) {
     const names = answerNames(ref)
-    let batch = out.find((b) => b.refs.length < BATCH_SIZE && names.every((n) => !b.names.has(n)))
+    let batch = open.find((b) => names.every((n) => !b.names.has(n)))
     if (batch === undefined) {
       batch = { refs: [], names: new Set() }
-      out.push(batch)
+      open.push(batch)
+      all.push(batch.refs)
     }
     batch.refs.push(ref)
     for (const n of names) batch.names.add(n)
+    if (batch.refs.length === BATCH_SIZE) open = open.filter((b) => b !== batch)
   }
-  return out.map((b) => b.refs)
+  return all
 }
 
 /**

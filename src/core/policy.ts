@@ -88,8 +88,9 @@ export const serving = (
       }
     }
     if (now < key.expiresAt + policy.staleIfError) {
-      // Stale once the store has failed since (a verdict in hand), or when waiting is over.
-      return waitOver || (key.failure !== undefined && !key.invalidated) ? 'stale' : 'wait'
+      // Stale once the store has failed since (a verdict in hand), or when waiting is over, or nothing to wait on.
+      if (waitOver || (key.failure !== undefined && !key.invalidated)) return 'stale'
+      return key.round !== undefined || attemptDue(key, now, false) ? 'wait' : 'stale'
     }
   }
   if (waitOver) return 'fallback'

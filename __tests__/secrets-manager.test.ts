@@ -8,6 +8,7 @@ import {
   setupWith,
   useStore,
 } from './support/harness.js'
+import { startScripted } from './support/scripted.js'
 
 const s = useStore()
 
@@ -124,4 +125,31 @@ describe('Secrets Manager through the real SecretsManagerClient', () => {
     expect((await runBefore(mw)).req.context.P).toBe('rotated')
     await eventually(() => rounds(logger) === 2)
   })
+})
+
+describe('issue 10’s wire inputs through the real SecretsManagerClient', () => {
+  test.each(['{"SecretValues":{}}', '{"SecretValues":[null]}', '{}', '5'])(
+    '5: the batch holding app/s20 answers %s — only its secrets are invalid_response',
+    async (body) => {
+      const w = await startScripted(({ input }) => {
+        const ids = input.SecretIdList as string[]
+        if (ids.includes('app/s20')) return { raw: body }
+        return {
+          SecretValues: ids.map((id) => ({ Name: id, ARN: `arn:x:${id}`, SecretString: `v-${id}` })),
+          Errors: [],
+        }
+      })
+      try {
+        const fetchData: Record<string, unknown> = {}
+        for (let i = 0; i < 21; i++) fetchData[`S${i}`] = { name: `secretsmanager:app/s${i}`, required: false }
+        const { mw } = setup(fetchData, { awsClientOptions: w.clientOptions, secretsManager: { batch: true } })
+        const { req } = await runBefore(mw)
+        expect([req.context.S0, req.context.S19, req.context.S20]).toEqual(['v-app/s0', 'v-app/s19', undefined])
+        expect(mw.stats().keys.S20).toMatchObject({ rung: 'missing', reason: 'invalid_response' })
+        expect(mw.stats().keys.S0).toMatchObject({ rung: 'fresh', reason: undefined })
+      } finally {
+        await w.close()
+      }
+    },
+  )
 })

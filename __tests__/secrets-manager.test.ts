@@ -152,4 +152,46 @@ describe('issue 10’s wire inputs through the real SecretsManagerClient', () =>
       }
     },
   )
+
+  test('7: a 50 MB GetSecretValue answer is refused as invalid_response before it is read whole', async () => {
+    const w = await startScripted(() => (res: import('node:http').ServerResponse) => {
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'content-length': String(50 * 1024 * 1024) })
+      res.write('{"SecretString":"')
+    })
+    process.env.SM_BIG = 'deploy-time'
+    try {
+      const { mw } = setup({ SM_BIG: 'secretsmanager:big' }, { awsClientOptions: w.clientOptions })
+      const { req } = await runBefore(mw)
+      expect(req.context.SM_BIG).toBe('deploy-time')
+      expect(mw.stats().keys.SM_BIG).toMatchObject({ rung: 'env', reason: 'invalid_response' })
+    } finally {
+      delete process.env.SM_BIG
+      await w.close()
+    }
+  })
+
+  test('4: a batch answer with duplicates and an unasked-for secret: each secret gets its own value', async () => {
+    const w = await startScripted(({ input }) => ({
+      SecretValues: [
+        ...(input.SecretIdList as string[]).map((id) => ({
+          Name: id,
+          ARN: `arn:x:${id}-abcdef`,
+          SecretString: `v-${id}`,
+        })),
+        { Name: 'app/a', ARN: 'arn:x:app/a-abcdef', SecretString: 'duplicate' },
+        { Name: 'app/unasked', ARN: 'arn:x:app/unasked-abcdef', SecretString: 'unasked' },
+      ],
+      Errors: [],
+    }))
+    try {
+      const { mw } = setup(
+        { A: 'secretsmanager:app/a', B: 'secretsmanager:app/b' },
+        { awsClientOptions: w.clientOptions, secretsManager: { batch: true } },
+      )
+      const { req } = await runBefore(mw)
+      expect([req.context.A, req.context.B]).toEqual(['v-app/a', 'v-app/b'])
+    } finally {
+      await w.close()
+    }
+  })
 })

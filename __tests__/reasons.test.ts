@@ -15,12 +15,12 @@ import {
   runBefore,
   useStore,
 } from './support/harness.js'
-import { closedPort, type Reply, startScripted } from './support/scripted.js'
+import { closedPort, type Reply, startReplying } from './support/scripted.js'
 
 const s = useStore()
-let scripted: Awaited<ReturnType<typeof startScripted>>
+let scripted: Awaited<ReturnType<typeof startReplying>>
 beforeAll(async () => {
-  scripted = await startScripted()
+  scripted = await startReplying()
 })
 afterAll(async () => {
   await scripted.close()

@@ -1,4 +1,4 @@
-import type { Prepare, Prepared } from './cache.js'
+import type { Prepare, Prepared } from './core/state.js'
 import { envName, reservedVariable } from './env-names.js'
 import type { FailureInfo } from './errors.js'
 import type { Entry } from './options.js'
@@ -45,6 +45,29 @@ const pathVariables = (entry: Entry, raw: Readonly<Record<string, string>>): Map
   return env
 }
 
+const ASYNC: FailureInfo = {
+  reason: 'transform_failed',
+  detail: 'the transform returned a promise: transforms must be synchronous',
+}
+
+/**
+ * A transform that returns a promise (an async function) is refused: its value would be a promise, and its
+ * rejection must not go unhandled (Node would print it, value included, and exit). The rejection is handled
+ * here and dropped.
+ */
+const transformed = (entry: Entry, raw: string): unknown => {
+  const value = entry.transform(raw)
+  if (typeof (value as PromiseLike<unknown> | null)?.then === 'function') {
+    try {
+      ;(value as PromiseLike<unknown>).then(undefined, () => undefined)
+    } catch {
+      // A thenable whose then() throws is refused all the same.
+    }
+    throw ASYNC
+  }
+  return value
+}
+
 /**
  * Prepares a raw value for one key: the transform on each value (every rung goes through it) and, with
  * setToEnv, the variables it sets. Never lets an error escape: a transform's message may quote the value.
@@ -54,15 +77,15 @@ export const createPrepare =
   (entry: Entry, raw: RawValue): Prepared | FailureInfo => {
     try {
       if (typeof raw === 'string') {
-        return { value: entry.transform(raw), env: setToEnv ? new Map([[entry.key, raw]]) : undefined }
+        return { value: transformed(entry, raw), env: setToEnv ? new Map([[entry.key, raw]]) : undefined }
       }
       const env = setToEnv ? pathVariables(entry, raw) : undefined
       if (env !== undefined && !(env instanceof Map)) return env
       const value: Record<string, unknown> = Object.create(null)
-      for (const relative of Object.keys(raw)) value[relative] = entry.transform(raw[relative] as string)
+      for (const relative of Object.keys(raw)) value[relative] = transformed(entry, raw[relative] as string)
       return { value, env }
-    } catch {
-      return { reason: 'transform_failed' }
+    } catch (error) {
+      return error === ASYNC ? ASYNC : { reason: 'transform_failed' }
     }
   }
 

@@ -1,6 +1,7 @@
 import { SSMClient } from '@aws-sdk/client-ssm'
 import type { ResolvedOptions } from './options.js'
 import type { ParameterRef } from './parameter.js'
+import { limitResponses } from './response-limit.js'
 import { type SecretsManagerModule, SecretsManagerSource } from './secrets-manager.js'
 import type { Outcome, Source } from './source.js'
 import { SsmSource } from './ssm.js'
@@ -22,6 +23,7 @@ const createClient = (Client: ClientClass, clientOptions: Readonly<Record<string
     ...clientOptions,
   }
   const client = new Client(config)
+  limitResponses(client)
   return opts.awsClientCapture ? (opts.awsClientCapture(client) ?? client) : client
 }
 

@@ -2,9 +2,12 @@
 export default {
   preset: 'ts-jest/presets/default-esm',
   testEnvironment: 'node',
-  roots: ['<rootDir>/__tests__'],
-  testMatch: ['**/*.test.ts'],
+  // The runtime's tests, the local store's (packages/local) and the jest recipe of examples/testing: one `npm test`.
+  roots: ['<rootDir>/__tests__', '<rootDir>/packages/local/__tests__', '<rootDir>/examples/testing'],
+  testMatch: ['**/*.test.ts', '**/*.jest.test.js'],
   moduleNameMapper: {
+    // Tests read the local store from its TypeScript source, so they need no build of it.
+    '^middy-secrets-local$': '<rootDir>/packages/local/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {
@@ -13,7 +16,8 @@ export default {
   collectCoverage: true,
   coverageProvider: 'v8',
   coverageReporters: ['text-summary', 'json-summary'],
-  collectCoverageFrom: ['src/**/*.ts'],
+  // main.ts is the bin's entry: it runs only as a process (packages/local/__tests__/cli-process.test.ts).
+  collectCoverageFrom: ['src/**/*.ts', 'packages/local/src/**/*.ts', '!packages/local/src/main.ts'],
   coverageThreshold: {
     global: { lines: 95, branches: 95 },
   },

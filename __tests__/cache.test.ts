@@ -37,8 +37,8 @@ describe('refresh', () => {
     const { mw, clock, logger } = setup('/r/rotate', { jitter: 0.1 })
     await runBefore(mw)
     s.store.put('/r/rotate', 'v2')
-    // First cycle spread: min(0.5, 5 × 0.1) × random 0.5 → the refresh point is at 75% of the expiry.
-    clock.advance(740)
+    // First cycle spread min(0.5, 5 × 0.1), u = 0.1 + 0.9 × random 0.5: the refresh point is at 72.5% of the expiry.
+    clock.advance(720)
     expect((await runBefore(mw)).waited).toBe(false)
     expect(s.store.calls.total).toBe(1)
     clock.advance(20)
@@ -49,7 +49,7 @@ describe('refresh', () => {
     const after = await runBefore(mw)
     expect(after.waited).toBe(false)
     expect(after.req.context.TOKEN).toBe('v2')
-    // Later cycles: jitter 0.1 × 0.5 → at 95%.
+    // Later cycles: 1 − 0.1 × 0.55 → at 94.5% (of the round started at 740 ms).
     clock.advance(940)
     await runBefore(mw)
     expect(s.store.calls.total).toBe(2)
@@ -90,7 +90,7 @@ describe('refresh', () => {
     const { mw, clock, logger } = setup('/r/lead', { jitter: 0.1 })
     clock.r = 0
     await runBefore(mw)
-    // First cycle: 1 − min(0.5, 5 × 0.1) × max(0, 0.1) → 95% of the 1 s expiry; nothing before it.
+    // First cycle: 1 − min(0.5, 5 × 0.1) × (0.1 + 0.9 × 0) → 95% of the 1 s expiry; nothing before it.
     clock.advance(949)
     await runBefore(mw)
     expect(s.store.calls.total).toBe(1)

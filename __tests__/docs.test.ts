@@ -3,14 +3,14 @@ import { fileURLToPath } from 'node:url'
 
 // Every public export carries TSDoc with an @example: the API reference (TypeDoc) is built from it.
 const src = fileURLToPath(new URL('../src/', import.meta.url))
-const files = [
-  ...readdirSync(src).map((f) => `${src}${f}`),
-  ...readdirSync(`${src}local`).map((f) => `${src}local/${f}`),
-].filter((f) => f.endsWith('.ts'))
+const local = fileURLToPath(new URL('../packages/local/src/', import.meta.url))
+const files = [...readdirSync(src).map((f) => `${src}${f}`), ...readdirSync(local).map((f) => `${local}${f}`)].filter(
+  (f) => f.endsWith('.ts'),
+)
 const sources = files.map((f) => readFileSync(f, 'utf8'))
 
 const exportedNames = (entry: string): string[] => {
-  const text = readFileSync(`${src}${entry}`, 'utf8')
+  const text = readFileSync(entry, 'utf8')
   const names: string[] = []
   for (const block of text.matchAll(/export\s+(?:type\s+)?\{([^}]*)\}/g)) {
     for (const part of (block[1] as string).split(',')) {
@@ -37,8 +37,8 @@ const docOf = (name: string): string | undefined => {
 
 describe('API docs', () => {
   test.each([
-    ['index.ts', exportedNames('index.ts')],
-    ['local/index.ts', exportedNames('local/index.ts')],
+    ['src/index.ts', exportedNames(`${src}index.ts`)],
+    ['packages/local/src/index.ts', exportedNames(`${local}index.ts`)],
   ])('every export of %s has TSDoc with an @example', (_entry, names) => {
     expect(names.length).toBeGreaterThan(5)
     const missing = names.filter((name) => !docOf(name)?.includes('@example'))

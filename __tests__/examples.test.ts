@@ -37,7 +37,10 @@ describe('npm run demo', () => {
   test('runs every step, ends by itself and prints no secret', async () => {
     const { secretValues } = await load<{ secretValues: string[] }>('demo/seed.js')
     // The demo fails itself (exit 1) if it has not finished in 14 s.
-    const { code, out, err } = await runNode(['examples/demo/run.js'])
+    // Unset: the demo switches the SDK's Node-version notice off itself.
+    const { code, out, err } = await runNode(['examples/demo/run.js'], {
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: '',
+    })
     // On a failure, show what the demo said on stderr.
     expect({ code, stderr: code === 0 ? '' : err }).toEqual({ code: 0, stderr: '' })
     for (const step of ['(a) cold start', '(b) warm', '(c) rotation', '(d) outage', '(e) the store is back']) {
@@ -47,6 +50,12 @@ describe('npm run demo', () => {
     expect(out).toMatch(/TWITTER_ACCESS_TOKEN=stale/)
     expect(out).toMatch(/TWITTER_ACCESS_TOKEN=env/)
     expect(out).toContain('demo: every step as expected')
+    // No noise: the SDK's notice, a recovery as a warning, a wrong plural; the shared fallback token is explained.
+    expect(`${out}${err}`).not.toContain('NodeVersionSupportWarning')
+    expect(out).not.toMatch(/warns: \S+ recovered/)
+    expect(out).toMatch(/superman notes: TWITTER_ACCESS_TOKEN recovered/)
+    expect(out).not.toMatch(/\b1 more store calls/)
+    expect(out).toContain('one fingerprint for both bots: they share this one process')
     expect(secretValues.length).toBeGreaterThan(0)
     for (const secret of secretValues) {
       expect(out).not.toContain(secret)

@@ -67,10 +67,10 @@ describe('resolveOptions', () => {
     [{ fetchData: { prototype: '/x' } }, /not usable as a property name/],
     [{ fetchData: { getRemainingTimeInMillis: '/x' } }, /overwrite the Lambda context/],
     [{ fetchData: { awsRequestId: '/x' } }, /overwrite the Lambda context/],
-    [{ fetchData: { AWS_REGION: '/x' }, setToEnv: true }, /variable the Lambda runtime owns/],
-    [{ fetchData: { NODE_OPTIONS: '/x' }, setToEnv: true }, /variable the Lambda runtime owns/],
-    [{ fetchData: { _HANDLER: '/x' }, setToEnv: true }, /variable the Lambda runtime owns/],
-    [{ fetchData: { PATH: '/x' }, setToEnv: true }, /variable the Lambda runtime owns/],
+    [{ fetchData: { AWS_REGION: '/x' }, setToEnv: true }, /variable the Lambda runtime or Node owns/],
+    [{ fetchData: { NODE_OPTIONS: '/x' }, setToEnv: true }, /variable the Lambda runtime or Node owns/],
+    [{ fetchData: { _HANDLER: '/x' }, setToEnv: true }, /variable the Lambda runtime or Node owns/],
+    [{ fetchData: { PATH: '/x' }, setToEnv: true }, /variable the Lambda runtime or Node owns/],
     [{ ...base, cacheExpiry: '300' }, /cacheExpiry must be a finite number/],
     [{ ...base, cacheExpiry: Number.NaN }, /cacheExpiry must be a finite number/],
     [{ ...base, fetchTimeout: 0 }, /fetchTimeout must be more than 0/],
@@ -82,7 +82,7 @@ describe('resolveOptions', () => {
     [{ ...base, jitter: 1.5 }, /jitter must be a number from 0 to 1/],
     [{ ...base, jitter: -0.1 }, /jitter must be a number from 0 to 1/],
     [{ ...base, setToEnv: 'yes' }, /setToEnv must be true or false/],
-    [{ ...base, awsClientOptions: 'x' }, /awsClientOptions must be an object/],
+    [{ ...base, awsClientOptions: 'x' }, /awsClientOptions must be a plain object/],
     [{ ...base, AwsClient: {} }, /AwsClient must be a function/],
     [{ ...base, onChange: 'x' }, /onChange must be a function/],
     [{ ...base, logger: 'console' }, /logger must be an object/],
@@ -91,7 +91,7 @@ describe('resolveOptions', () => {
     [{ ...base, secretsManager: 'fast' }, /secretsManager must be an object/],
     [{ ...base, secretsManager: { batch: 'yes' } }, /secretsManager.batch must be true or false/],
     [{ ...base, secretsManager: { bacth: true } }, /secretsManager has an unknown field 'bacth'/],
-    [{ ...base, secretsManager: { awsClientOptions: 1 } }, /secretsManager.awsClientOptions must be an object/],
+    [{ ...base, secretsManager: { awsClientOptions: 1 } }, /secretsManager.awsClientOptions must be a plain object/],
     [{ ...base, secretsManager: { AwsClient: 1 } }, /AwsClient must be a function/],
   ])('%#: refuses %j', (options, message) => {
     expect(refusal(options).message).toMatch(message)
@@ -112,5 +112,235 @@ describe('resolveOptions', () => {
 
   test('runtime-owned names are fine as context keys when setToEnv is off', () => {
     expect(resolveOptions({ fetchData: { AWS_THING: '/x' } }).entries[0]?.key).toBe('AWS_THING')
+  })
+})
+
+const messageOf = (options: unknown): string => refusal(options).message
+
+describe('options that throw when read are INVALID_OPTIONS naming the option, never a raw TypeError', () => {
+  test('a throwing getter (the issue: a raw TypeError)', () => {
+    const options = {
+      ...base,
+      get cacheExpiry(): number {
+        throw new TypeError('CANARY-7f3a getter')
+      },
+    }
+    expect(messageOf(options)).toBe('middy-secrets: cacheExpiry could not be read (a getter or Proxy threw)')
+  })
+
+  test('a Proxy whose get trap throws for one option', () => {
+    const options = new Proxy(base, {
+      get(target, property) {
+        if (property === 'logger') throw new Error('trap')
+        return Reflect.get(target, property)
+      },
+    })
+    expect(messageOf(options)).toBe('middy-secrets: logger could not be read (a getter or Proxy threw)')
+  })
+
+  test('a revoked Proxy', () => {
+    const { proxy, revoke } = Proxy.revocable(base, {})
+    revoke()
+    expect(messageOf(proxy)).toBe('middy-secrets: options could not be read (a revoked Proxy or a throwing trap)')
+  })
+
+  test.each([
+    [
+      'a revoked Proxy as fetchData',
+      () => {
+        const { proxy, revoke } = Proxy.revocable({ A: '/a' }, {})
+        revoke()
+        return { fetchData: proxy }
+      },
+      'middy-secrets: fetchData could not be read (a revoked Proxy or a throwing trap)',
+    ],
+    [
+      'a getter on one key of fetchData',
+      () => ({
+        fetchData: {
+          get TOKEN(): string {
+            throw new Error('x')
+          },
+        },
+      }),
+      'middy-secrets: fetchData.TOKEN could not be read (a getter or Proxy threw)',
+    ],
+    [
+      "a getter on an entry's transform",
+      () => ({
+        fetchData: {
+          T: {
+            name: '/t',
+            get transform(): string {
+              throw new Error('x')
+            },
+          },
+        },
+      }),
+      'middy-secrets: fetchData.T.transform could not be read (a getter or Proxy threw)',
+    ],
+    [
+      'a Proxy whose ownKeys trap throws as secretsManager',
+      () => ({
+        ...base,
+        secretsManager: new Proxy(
+          {},
+          {
+            ownKeys() {
+              throw new Error('x')
+            },
+          },
+        ),
+      }),
+      'middy-secrets: secretsManager could not be read (a revoked Proxy or a throwing trap)',
+    ],
+    [
+      'a revoked Proxy as the logger',
+      () => {
+        const { proxy, revoke } = Proxy.revocable({}, {})
+        revoke()
+        return { ...base, logger: proxy }
+      },
+      'middy-secrets: logger.debug could not be read (a getter or Proxy threw)',
+    ],
+    [
+      'a revoked Proxy as awsClientOptions',
+      () => {
+        const { proxy, revoke } = Proxy.revocable({}, {})
+        revoke()
+        return { ...base, awsClientOptions: proxy }
+      },
+      'middy-secrets: awsClientOptions could not be read (a revoked Proxy or a throwing trap)',
+    ],
+  ])('%s', (_, make, message) => {
+    expect(messageOf(make())).toBe(message)
+  })
+})
+
+describe('options of the wrong type are named by their full path', () => {
+  test.each([
+    // The issues' inputs.
+    [{ ...base, secretsManager: { AwsClient: 5 } }, 'middy-secrets: secretsManager.AwsClient must be a function'],
+    [{ ...base, logger: { warn: 'x' } }, 'middy-secrets: logger.warn must be a function'],
+    [
+      { ...base, awsClientOptions: [] },
+      'middy-secrets: awsClientOptions must be a plain object (SDK client configuration)',
+    ],
+    // The rest of the kind.
+    [{ ...base, logger: { error: 1 } }, 'middy-secrets: logger.error must be a function'],
+    [
+      { ...base, secretsManager: { awsClientOptions: [] } },
+      'middy-secrets: secretsManager.awsClientOptions must be a plain object (SDK client configuration)',
+    ],
+    [
+      { ...base, awsClientOptions: new Map() },
+      'middy-secrets: awsClientOptions must be a plain object (SDK client configuration)',
+    ],
+    [{ ...base, secretsManager: [] }, 'middy-secrets: secretsManager must be an object'],
+  ])('%j', (options, message) => {
+    expect(messageOf(options)).toBe(message)
+  })
+
+  test('a null-prototype awsClientOptions and a class-instance logger are fine', () => {
+    class MyLogger {
+      warn(): void {}
+    }
+    const resolved = resolveOptions({ ...base, awsClientOptions: Object.create(null), logger: new MyLogger() })
+    expect(resolved.logger).toBeInstanceOf(MyLogger)
+  })
+})
+
+describe('a name is quoted only up to a short length', () => {
+  test('a 1 MB parameter name (the issue: echoed whole)', () => {
+    const name = `/${'x'.repeat(1_000_000)}`
+    const message = messageOf({ fetchData: { T: name } })
+    expect(message).toBe(
+      `middy-secrets: fetchData.T: "/${'x'.repeat(63)}"… (1000001 characters) has a name that is longer than 1011 characters`,
+    )
+  })
+
+  test('a long key and a long unknown option are cut too', () => {
+    const key = 'K'.repeat(100_000)
+    expect(messageOf({ fetchData: { [key]: 'bad name' } }).length).toBeLessThan(300)
+    expect(messageOf({ ...base, ['o'.repeat(100_000)]: 1 }).length).toBeLessThan(200)
+  })
+})
+
+describe('setToEnv never writes a variable the runtime or Node owns', () => {
+  test.each([
+    // The issue's inputs: path keys whose every variable is the runtime's, and a key Node reads.
+    [
+      { AWS: '/cfg/aws/' },
+      'middy-secrets: the path key "AWS" would write AWS_… variables, which the Lambda runtime or Node own; with setToEnv pick another',
+    ],
+    [
+      { NODE: '/cfg/node/' },
+      'middy-secrets: the path key "NODE" would write NODE_… variables, which the Lambda runtime or Node own; with setToEnv pick another',
+    ],
+    [
+      { NODE_TLS_REJECT_UNAUTHORIZED: '/cfg/tls' },
+      'middy-secrets: the key "NODE_TLS_REJECT_UNAUTHORIZED" names a variable the Lambda runtime or Node owns; with setToEnv pick another',
+    ],
+    // The rest of the kind.
+    [{ LD: '/cfg/ld/' }, /path key "LD" would write LD_… variables/],
+    [{ AWS_LAMBDA: '/cfg/l/' }, /path key "AWS_LAMBDA"/],
+    [{ _X_AMZN: '/cfg/x/' }, /path key "_X_AMZN"/],
+    [{ HTTPS_PROXY: '/cfg/p' }, /key "HTTPS_PROXY" names a variable/],
+    [{ https_proxy: '/cfg/p' }, /key "https_proxy" names a variable/],
+    [{ no_proxy: '/cfg/p' }, /key "no_proxy" names a variable/],
+    [{ _X_AMZN_TRACE_ID: '/cfg/p' }, /names a variable/],
+    [{ LD_PRELOAD: '/cfg/p' }, /names a variable/],
+    [{ NODE_EXTRA_CA_CERTS: '/cfg/p' }, /names a variable/],
+    [{ SSL_CERT_FILE: '/cfg/p' }, /names a variable/],
+  ])('%j', (fetchData, message) => {
+    const error = refusal({ fetchData, setToEnv: true })
+    expect(error.message).toMatch(message)
+    expect(error.keys).toEqual(Object.keys(fetchData))
+  })
+
+  test('a path key only some of whose variables are reserved is checked when the value arrives', () => {
+    expect(resolveOptions({ fetchData: { HTTP: '/cfg/http/' }, setToEnv: true }).entries[0]?.key).toBe('HTTP')
+    expect(resolveOptions({ fetchData: { _X: '/cfg/x/' }, setToEnv: true }).entries[0]?.key).toBe('_X')
+  })
+
+  test('the same keys are fine without setToEnv: they only name context properties', () => {
+    expect(resolveOptions({ fetchData: { AWS: '/cfg/aws/', NODE_OPTIONS: '/cfg/n' } }).entries).toHaveLength(2)
+  })
+})
+
+describe('a time that is almost certainly seconds is accepted with a warning naming the unit', () => {
+  const warnings = (extra: Record<string, unknown>) => {
+    const lines: { message: string; event: unknown }[] = []
+    const resolved = resolveOptions({
+      ...base,
+      ...extra,
+      logger: { warn: (message: string, event: unknown) => lines.push({ message, event }) },
+    })
+    return { resolved, lines }
+  }
+
+  test('cacheExpiry: 300 (Powertools counts seconds)', () => {
+    const { resolved, lines } = warnings({ cacheExpiry: 300 })
+    expect(resolved.cacheExpiry).toBe(300)
+    expect(lines).toEqual([
+      {
+        message:
+          'cacheExpiry is 300 milliseconds; if you meant 300 seconds, write 300000 (every time option is in milliseconds)',
+        event: { event: 'option_unit', option: 'cacheExpiry', value: 300, unit: 'ms' },
+      },
+    ])
+  })
+
+  test.each([
+    [{ fetchTimeout: 2 }, ['fetchTimeout']],
+    [{ staleIfError: 86_400 }, []],
+    [{ staleIfError: 600 }, ['staleIfError']],
+    [{ staleWhileRevalidate: 30 }, ['staleWhileRevalidate']],
+    [{ cacheExpiry: 1_000, fetchTimeout: 31 }, []],
+    [{ cacheExpiry: 0 }, []],
+    [{ cacheExpiry: -1 }, []],
+    [{ cacheExpiry: 5, fetchTimeout: 5 }, ['cacheExpiry', 'fetchTimeout']],
+  ])('%j', (extra, options) => {
+    expect(warnings(extra).lines.map((line) => (line.event as { option: string }).option)).toEqual(options)
   })
 })

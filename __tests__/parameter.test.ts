@@ -71,6 +71,41 @@ describe('parseRef', () => {
   })
 
   test.each([
+    // The inputs: AWS documents a version stage or a version id after a Secrets Manager reference.
+    ['/aws/reference/secretsmanager/s1:AWSCURRENT', ':AWSCURRENT'],
+    ['/aws/reference/secretsmanager/s1:AWSPREVIOUS', ':AWSPREVIOUS'],
+    ['/aws/reference/secretsmanager/s1:EXAMPLE1-90ab-cdef-fedc-ba987EXAMPLE', ':EXAMPLE1-90ab-cdef-fedc-ba987EXAMPLE'],
+    // The rest of the kind: a custom stage, a version id starting with a digit, a nested secret name.
+    ['/aws/reference/secretsmanager/prod/db:my-stage', ':my-stage'],
+    ['/aws/reference/secretsmanager/s1:0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0', ':0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0'],
+  ])('accepts the Secrets Manager reference %s', (input, selector) => {
+    expect(parseRef(input)).toMatchObject({ kind: 'name', name: input.slice(0, input.lastIndexOf(':')), selector })
+    expect(parseRef(input).pinned).toBe(false)
+  })
+
+  test.each([
+    // The input: said to start with a reserved 'ssm', while the user meant a store prefix.
+    [
+      'ssm:/bots/x',
+      "starts with 'ssm:', which is not a prefix this package knows (known: secretsmanager: for Secrets Manager; a Parameter Store name takes no prefix)",
+    ],
+    // The rest of the kind.
+    ['SSM:/bots/x', "starts with 'SSM:', which is not a prefix this package knows"],
+    ['appconfig:app/env/profile', "starts with 'appconfig:', which is not a prefix"],
+    ['SecretsManager:prod/db', "starts with 'SecretsManager:', which is not a prefix"],
+    ['parameterstore:/x', "starts with 'parameterstore:'"],
+    ['vault:/secret/x', "starts with 'vault:'"],
+  ])('an unknown prefix: %s', (input, message) => {
+    expect(() => parseRef(input)).toThrow(message)
+  })
+
+  test('name:label stays a label, not a prefix', () => {
+    expect(parseRef('prod:stable')).toMatchObject({ name: 'prod', selector: ':stable' })
+  })
+
+  test.each([
+    ['/aws/reference/secretsmanager/s1:bad stage', /neither a version stage nor a version id/],
+    ['/aws/reference/secretsmanager/s1:', /neither a version stage nor a version id/],
     ['', /empty/],
     ['has space', /may hold only/],
     ['a/b', /must start with \//],

@@ -8,6 +8,7 @@ import {
   setupWith,
   useStore,
 } from './support/harness.js'
+import { startScripted } from './support/scripted.js'
 
 const s = useStore()
 
@@ -80,24 +81,25 @@ describe('Secrets Manager through the real SecretsManagerClient', () => {
       { SM_A: 'secretsmanager:sm/action/a', SM_B: 'secretsmanager:sm/action/b' },
       { secretsManager: { batch: true }, fallbackToEnv: false },
     )
-    await expect(runBefore(mw)).rejects.toMatchObject({ reasons: { SM_A: 'access_denied', SM_B: 'access_denied' } })
-    expect(s.store.calls.BatchGetSecretValue).toBe(1)
-    // After the first backoff (at most 1 s) each secret goes alone, and is read.
-    clock.advance(1_000)
+    // The refused batch is split at once, in the same round: the first invocation is served.
     const { req } = await runBefore(mw)
     expect([req.context.SM_A, req.context.SM_B]).toEqual(['a', 'b'])
     expect([s.store.calls.BatchGetSecretValue, s.store.calls.GetSecretValue]).toEqual([1, 2])
+    // …and from then on each secret goes alone.
+    clock.advance(1_000)
+    await runBefore(mw)
+    expect([s.store.calls.BatchGetSecretValue, s.store.calls.GetSecretValue]).toEqual([1, 4])
   })
 
   test('the same ladder: stale while Secrets Manager fails, then the deploy-time variable, else an error', async () => {
     s.store.putSecret('sm/ladder', canary('sm-ladder'))
     const { mw, clock, logger } = setup({ SM_LADDER: 'secretsmanager:sm/ladder' }, { staleIfError: 5_000 })
     await runBefore(mw)
-    s.store.fault({ kind: 'kms-denied', operations: ['GetSecretValue'] })
+    s.store.fault({ kind: 'server-error', operations: ['GetSecretValue'] })
     clock.advance(1_000)
     const stale = await runBefore(mw)
     expect(stale.req.context.SM_LADDER).toBe(canary('sm-ladder'))
-    expect(mw.stats().keys.SM_LADDER).toMatchObject({ rung: 'stale', reason: 'kms_denied' })
+    expect(mw.stats().keys.SM_LADDER).toMatchObject({ rung: 'stale', reason: 'store_error' })
     clock.advance(6_000)
     let error: unknown
     try {
@@ -122,5 +124,74 @@ describe('Secrets Manager through the real SecretsManagerClient', () => {
     clock.advance(1_000)
     expect((await runBefore(mw)).req.context.P).toBe('rotated')
     await eventually(() => rounds(logger) === 2)
+  })
+})
+
+describe('issue 10’s wire inputs through the real SecretsManagerClient', () => {
+  test.each(['{"SecretValues":{}}', '{"SecretValues":[null]}', '{}', '5'])(
+    '5: the batch holding app/s20 answers %s — only its secrets are invalid_response',
+    async (body) => {
+      const w = await startScripted(({ input }) => {
+        const ids = input.SecretIdList as string[]
+        if (ids.includes('app/s20')) return { raw: body }
+        return {
+          SecretValues: ids.map((id) => ({ Name: id, ARN: `arn:x:${id}`, SecretString: `v-${id}` })),
+          Errors: [],
+        }
+      })
+      try {
+        const fetchData: Record<string, unknown> = {}
+        for (let i = 0; i < 21; i++) fetchData[`S${i}`] = { name: `secretsmanager:app/s${i}`, required: false }
+        const { mw } = setup(fetchData, { awsClientOptions: w.clientOptions, secretsManager: { batch: true } })
+        const { req } = await runBefore(mw)
+        expect([req.context.S0, req.context.S19, req.context.S20]).toEqual(['v-app/s0', 'v-app/s19', undefined])
+        expect(mw.stats().keys.S20).toMatchObject({ rung: 'missing', reason: 'invalid_response' })
+        expect(mw.stats().keys.S0).toMatchObject({ rung: 'fresh', reason: undefined })
+      } finally {
+        await w.close()
+      }
+    },
+  )
+
+  test('7: a 50 MB GetSecretValue answer is refused as invalid_response before it is read whole', async () => {
+    const w = await startScripted(() => (res: import('node:http').ServerResponse) => {
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'content-length': String(50 * 1024 * 1024) })
+      res.write('{"SecretString":"')
+    })
+    process.env.SM_BIG = 'deploy-time'
+    try {
+      const { mw } = setup({ SM_BIG: 'secretsmanager:big' }, { awsClientOptions: w.clientOptions })
+      const { req } = await runBefore(mw)
+      expect(req.context.SM_BIG).toBe('deploy-time')
+      expect(mw.stats().keys.SM_BIG).toMatchObject({ rung: 'env', reason: 'invalid_response' })
+    } finally {
+      delete process.env.SM_BIG
+      await w.close()
+    }
+  })
+
+  test('4: a batch answer with duplicates and an unasked-for secret: each secret gets its own value', async () => {
+    const w = await startScripted(({ input }) => ({
+      SecretValues: [
+        ...(input.SecretIdList as string[]).map((id) => ({
+          Name: id,
+          ARN: `arn:x:${id}-abcdef`,
+          SecretString: `v-${id}`,
+        })),
+        { Name: 'app/a', ARN: 'arn:x:app/a-abcdef', SecretString: 'duplicate' },
+        { Name: 'app/unasked', ARN: 'arn:x:app/unasked-abcdef', SecretString: 'unasked' },
+      ],
+      Errors: [],
+    }))
+    try {
+      const { mw } = setup(
+        { A: 'secretsmanager:app/a', B: 'secretsmanager:app/b' },
+        { awsClientOptions: w.clientOptions, secretsManager: { batch: true } },
+      )
+      const { req } = await runBefore(mw)
+      expect([req.context.A, req.context.B]).toEqual(['v-app/a', 'v-app/b'])
+    } finally {
+      await w.close()
+    }
   })
 })

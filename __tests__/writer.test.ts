@@ -1,13 +1,17 @@
+import { inspect } from 'node:util'
 import { compileWriter } from '../src/writer.js'
 
+const CANARY = 'CANARY-7f3a-writer'
+
 describe('compileWriter', () => {
-  test('writes every key to context and internal', () => {
+  test('every key reads from context and internal', () => {
     const write = compileWriter(['A', 'B-c', 'quote\'"\\'], true)
     const context: Record<string, unknown> = {}
     const internal: Record<string, unknown> = {}
     write(context, internal, [1, 'two', { three: 3 }])
-    expect(context).toEqual({ A: 1, 'B-c': 'two', 'quote\'"\\': { three: 3 } })
-    expect(internal).toEqual(context)
+    expect([context.A, context['B-c'], context['quote\'"\\']]).toEqual([1, 'two', { three: 3 }])
+    expect([internal.A, internal['B-c'], internal['quote\'"\\']]).toEqual([1, 'two', { three: 3 }])
+    expect('A' in context).toBe(true)
   })
 
   test('keys are data, never code', () => {
@@ -24,7 +28,78 @@ describe('compileWriter', () => {
     const context: Record<string, unknown> = {}
     const internal: Record<string, unknown> = {}
     write(context, internal, ['x'])
-    expect(context).toEqual({})
-    expect(internal).toEqual({ A: 'x' })
+    expect(context.A).toBeUndefined()
+    expect(internal.A).toBe('x')
+  })
+
+  test('no way of printing the context or internal shows a value', () => {
+    const write = compileWriter(['TOKEN', 'DB'], true)
+    const context: Record<string, unknown> = { functionName: 'fn', awsRequestId: 'req' }
+    const internal: Record<string, unknown> = {}
+    write(context, internal, [CANARY, { host: CANARY }])
+    const shown = [
+      inspect(context),
+      inspect(context, { showHidden: true, depth: 10 }),
+      inspect({ context, internal }, { showHidden: true, depth: 10 }),
+      JSON.stringify(context),
+      JSON.stringify(internal),
+      JSON.stringify({ ...context }),
+      String(Object.keys(context)),
+      String(Object.entries(context)),
+      String(Object.getOwnPropertyNames(context)),
+      JSON.stringify(Object.assign({}, context)),
+      JSON.stringify(structuredClone(context)),
+    ]
+    const forIn: string[] = []
+    for (const key in context) forIn.push(key)
+    shown.push(forIn.join())
+    expect(shown.join('\n')).not.toContain(CANARY)
+    // The same context still reads every value.
+    expect(context.TOKEN).toBe(CANARY)
+    expect((context.DB as { host: string }).host).toBe(CANARY)
+    expect(inspect(context)).toBe("{ functionName: 'fn', awsRequestId: 'req' }")
+  })
+
+  test('an invocation keeps its values when a later one sees new ones', () => {
+    const write = compileWriter(['A'], true)
+    const values = ['v1']
+    const first: Record<string, unknown> = {}
+    write(first, {}, values)
+    values[0] = 'v2'
+    const second: Record<string, unknown> = {}
+    write(second, {}, values)
+    expect([first.A, second.A]).toEqual(['v1', 'v2'])
+  })
+
+  test('the handler may still assign a key, as before', () => {
+    const write = compileWriter(['A'], true)
+    const context: Record<string, unknown> = {}
+    write(context, {}, ['v'])
+    context.A = 'mine'
+    expect(context.A).toBe('mine')
+    expect(Object.keys(context)).toEqual(['A'])
+  })
+
+  test("keeps the context's own prototype chain, and stacks with a second instance", () => {
+    class LambdaContext {
+      remaining(): number {
+        return 7
+      }
+    }
+    const one = compileWriter(['A'], true)
+    const two = compileWriter(['B'], true)
+    const context = new LambdaContext() as LambdaContext & Record<string, unknown>
+    for (let i = 0; i < 3; i++) {
+      one(context, {}, ['a'])
+      two(context, {}, ['b'])
+    }
+    expect([context.A, context.B, context.remaining(), context instanceof LambdaContext]).toEqual(['a', 'b', 7, true])
+    // Written again after a change: the older view is replaced, not stacked.
+    const again = compileWriter(['C'], true)
+    const target: Record<string, unknown> = {}
+    again(target, {}, ['c1'])
+    again(target, {}, ['c2'])
+    expect(target.C).toBe('c2')
+    expect(Object.getPrototypeOf(Object.getPrototypeOf(target))).toBe(Object.prototype)
   })
 })

@@ -4,7 +4,7 @@
  *
  * Usage: node bench/warm-child.js '{"id":"middy-secrets","sizes":[1,10],"rounds":5,"blockMs":15,"warmUpMs":200,"latencyMs":20}'
  */
-import { startLocalStore } from 'middy-secrets/local'
+import { startLocalStore } from 'middy-secrets-local'
 import { seed } from './implementations.js'
 import { measureHere } from './scenarios/warm.js'
 

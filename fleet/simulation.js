@@ -10,6 +10,7 @@
  * standard retry strategy inside `send()` (./retry.js).
  */
 import { secrets } from 'middy-secrets'
+import { MIN_LEAD } from '../dist-internal/policy.js'
 import { EventQueue } from './queue.js'
 import { exponential, prng } from './random.js'
 import { RetryQuota, retryDelay, STANDARD } from './retry.js'
@@ -111,12 +112,12 @@ export async function simulate(input = {}) {
   // 'narrow': keep the jitter, and make the first refresh after a cold start as narrow as later ones, through
   // the injected clock: the first random() an instance draws after a round's calls settle is the one
   // Refresher.settle() turns into the next refresh point (the backoff draws after it); for a round that
-  // brings keys their first value it is scaled by jitter / min(0.5, 5 × jitter).
+  // brings keys their first value it is mapped so that the point lands where jitter alone would put it.
   const narrow = o.firstSpread === 'narrow' && jitter > 0 && !o.fixed
   const narrowFactor = narrow ? jitter / Math.min(0.5, 5 * jitter) : 1
   if (narrow) {
     notes.push(
-      `first spread narrow: jitter ${jitter} on every refresh, the first one included (emulated through the clock: the first cycle's random draw × ${narrowFactor.toFixed(2)}).`,
+      `first spread narrow: jitter ${jitter} on every refresh, the first one included (emulated through the clock: the first cycle's random draw remapped to a spread ${narrowFactor.toFixed(2)} × as wide).`,
     )
   }
   if (o.ramp === 0) {
@@ -432,7 +433,10 @@ export async function simulate(input = {}) {
             const r = middlewareRandom()
             if (!c.cycleNext) return r
             c.cycleNext = false
-            return c.cycleFirst ? r * narrowFactor : r
+            if (!c.cycleFirst) return r
+            // The draw whose point, u = MIN_LEAD + (1 − MIN_LEAD) × r', matches jitter × u(r) under the first spread;
+            // below MIN_LEAD of the first spread it cannot go, so the earliest narrow points bunch there.
+            return Math.max(0, (narrowFactor * (MIN_LEAD + (1 - MIN_LEAD) * r) - MIN_LEAD) / (1 - MIN_LEAD))
           }
         : middlewareRandom,
     }
@@ -441,6 +445,8 @@ export async function simulate(input = {}) {
         if (event.event === 'fetched') onFetched(c, event)
       },
       warn: (_message, event) => onRung(c, event),
+      // A recovery is logged at info.
+      info: (_message, event) => onRung(c, event),
       error: (_message, event) => {
         if (event.event === 'unavailable') unavailableEvents++
       },

@@ -15,10 +15,7 @@ import { tsc } from './tsc.js'
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const TYPES = '.build/types'
 // Each public entry: its source, and where its JavaScript and rolled-up types go.
-export const ENTRIES = [
-  { source: 'src/index.ts', out: 'index', types: 'index.d.ts' },
-  { source: 'src/local/index.ts', out: 'local/index', types: 'local/index.d.ts' },
-]
+export const ENTRIES = [{ source: 'src/index.ts', out: 'index', types: 'index.d.ts' }]
 
 rmSync(`${ROOT}dist`, { recursive: true, force: true })
 rmSync(`${ROOT}.build`, { recursive: true, force: true })
@@ -59,6 +56,11 @@ await build({
   entryPoints: STORES.map((store) => ({ in: `src/${store}.ts`, out: `stores/${store}` })),
   outdir: 'dist',
 })
+
+// The repository's own simulators (fleet/, soak/) read a few internals, such as the backoff policy: built
+// beside dist/, never shipped.
+rmSync(`${ROOT}dist-internal`, { recursive: true, force: true })
+await build({ ...common, entryPoints: [{ in: 'src/core/policy.ts', out: 'policy' }], outdir: 'dist-internal' })
 
 tsc(['-p', 'tsconfig.build.json', '--emitDeclarationOnly', '--outDir', TYPES])
 

@@ -12,6 +12,8 @@
  */
 import { parseArgs } from 'node:util'
 import { SecretsError, secrets } from 'middy-secrets'
+// The package's own policy, not a copy of its formulas: the backoff cap and what counts as the store's answer.
+import { backoffCap, isAnswer } from '../dist-internal/policy.js'
 import { between, exponential, pick, streams } from './random.js'
 import { createEngine, createWorld, NAMES, PATHS, SEVERITY, schedule, versionedValue, versionOf } from './world.js'
 
@@ -66,7 +68,6 @@ const START = Date.UTC(2025, 0, 1)
 const JITTER = 0.1
 const FETCH_TIMEOUT = 2_000
 const GAP = [10 * SECOND, 60 * SECOND]
-const backoffCap = (expiry) => Math.min(60 * SECOND, Math.max(SECOND, expiry))
 const envName = (key, relative) => `${key}_${relative.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`
 
 const wallStart = performance.now()
@@ -160,6 +161,16 @@ const faultEnd = (inst, from, to) => {
   for (const [s, e] of inst.faults) if (s <= to && e >= from) end = Math.max(end ?? e, e)
   return end
 }
+
+/** Whether the store answered no (deleted, denied) for one of these names at some time in [from, to]. */
+const answeredBetween = (names, from, to) =>
+  windows.some(
+    (w) =>
+      (w.type === 'denied' || w.type === 'deleted') &&
+      w.start <= to &&
+      w.end >= from &&
+      w.names.some((n) => names.includes(n)),
+  )
 
 /** A new execution environment: a cold start with a fresh middleware. */
 const boot = (inst) => {
@@ -294,6 +305,10 @@ const invoke = async (inst) => {
       if (key.ageMs > bound)
         violation(`instance ${inst.k} ${entry.key}: fresh at age ${fmt(key.ageMs)} > ${fmt(bound)}`)
     } else if (rung === 'stale') {
+      // An answer (deleted, denied) ends stale service at once: stale is for faults only.
+      if (key.reason !== undefined && isAnswer(key.reason)) {
+        violation(`instance ${inst.k} ${entry.key}: stale though the store answered ${key.reason}`)
+      }
       const bound = inst.cacheExpiry + inst.staleIfError
       worst.stale = Math.max(worst.stale, key.ageMs)
       worst.staleRatio = Math.max(worst.staleRatio, key.ageMs / bound)
@@ -305,7 +320,12 @@ const invoke = async (inst) => {
       missing.push(entry.key)
       if (entry.deployTime !== undefined) violation(`instance ${inst.k} ${entry.key}: missing though a variable exists`)
       const good = lastGood.get(entry.key)
-      if (good !== undefined && good + inst.cacheExpiry + inst.staleIfError > t) {
+      // Missing with a servable value is a violation unless the store answered (deleted, denied) since: an answer
+      // ends stale service, and a fault after it does not bring the value back.
+      const answered =
+        (key.reason !== undefined && isAnswer(key.reason)) ||
+        (good !== undefined && answeredBetween(entry.members, good, t))
+      if (good !== undefined && good + inst.cacheExpiry + inst.staleIfError > t && !answered) {
         violation(`instance ${inst.k} ${entry.key}: missing while a value fetched ${fmt(t - good)} ago was servable`)
       }
     } else violation(`instance ${inst.k} ${entry.key}: rung ${rung}`)
@@ -488,7 +508,8 @@ print(
 )
 print(
   `failed invocations: ${n(failed)} (${pct(failed, invocations)}) — ${coveredFailures} of them with a fallback ` +
-    `for every key; the rest had no stored value within staleIfError and no deploy-time variable`,
+    `for every key; the rest had no deploy-time variable and no stored value within staleIfError (or the store ` +
+    `answered that it was deleted or denied)`,
 )
 print(
   `values served by rung: fresh ${n(served.fresh)} (${pct(served.fresh, totalServed)}), stale ${n(served.stale)} ` +

@@ -2,7 +2,7 @@
  * The store side of the soak: the local store's engine (in process, no HTTP), the fault schedule of the
  * simulated day, and the AWS client class the middleware is given instead of SSMClient.
  */
-import { ParameterEngine, SsmServiceError } from 'middy-secrets/local'
+import { ParameterEngine, SsmServiceError } from 'middy-secrets-local'
 import { between, exponential, logUniform, pick } from './random.js'
 
 const MINUTE = 60_000

@@ -9,6 +9,13 @@ interface EnvRegistry {
   readonly written: Map<string, string | undefined>
   /** Bumped on every write: an instance whose last sync saw the same number needs to write nothing. */
   seq: number
+  /** Which live instances write each variable, and for which parameter. */
+  claims?: Map<string, Claim[]>
+}
+
+interface Claim {
+  readonly owner: WeakRef<EnvScope>
+  readonly parameter: string
 }
 
 const REGISTRY = Symbol.for('middy-secrets')
@@ -22,6 +29,53 @@ const registry = (): EnvRegistry => {
   }
   if (!shared.env) shared.env = { deployTime: new Map(), written: new Map(), seq: 0 }
   return shared.env
+}
+
+const claimsOf = (reg: EnvRegistry): Map<string, Claim[]> => {
+  reg.claims ??= new Map()
+  return reg.claims
+}
+
+/** What an instance says when it finds another writing one of its variables. */
+export type ConflictReport = (name: string, parameter: string, otherParameter: string) => void
+
+/**
+ * One middleware instance's claims on `process.env` (its `setToEnv` variables). `process.env` is one per process:
+ * two live instances that write one variable for different parameters cannot both be right when their
+ * invocations overlap (Lambda Managed Instances, a router that awaits). The first time a variable is claimed by
+ * another instance too, both are told once, and say so loudly.
+ */
+export class EnvScope {
+  private readonly told = new Set<string>()
+  /** Variables of the name entries: name → that entry's parameter, known at construction. */
+  readonly fixed = new Map<string, string>()
+  /** Variables a path entry derived from its last value: name → path key. */
+  readonly derived = new Map<string, string>()
+
+  constructor(private readonly report: ConflictReport) {}
+
+  /** Records that this instance writes `name` for `parameter`, and reports any other live instance that does too. */
+  claim(name: string, parameter: string): void {
+    const claims = claimsOf(registry())
+    const live = (claims.get(name) ?? []).filter((c) => {
+      const owner = c.owner.deref()
+      return owner !== undefined && owner !== this
+    })
+    for (const other of live) {
+      const owner = other.owner.deref()
+      if (other.parameter === parameter || owner === undefined) continue
+      this.tell(name, parameter, other.parameter)
+      owner.tell(name, other.parameter, parameter)
+    }
+    live.push({ owner: new WeakRef(this), parameter })
+    claims.set(name, live)
+  }
+
+  private tell(name: string, parameter: string, other: string): void {
+    if (this.told.has(name)) return
+    this.told.add(name)
+    this.report(name, parameter, other)
+  }
 }
 
 /** The value a variable had before this package first wrote it anywhere in the process (its value now if never). */

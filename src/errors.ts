@@ -1,5 +1,20 @@
 /**
- * Why a key could not be served from the store. Never carries a value.
+ * Why a key could not be served from the store: one reason per thing the user would do differently.
+ * Never carries a value. See the README's reasons table for what to do about each.
+ *
+ * - `not_found`: the parameter (or its version or label) does not exist — an answer, not a fault
+ * - `access_denied`: the role may not read it (the denied ARN is in {@link FailureInfo.resourceArn})
+ * - `kms_denied`: KMS refuses to decrypt it
+ * - `client_config`: the SDK client could not make a request (no region, a bad endpoint)
+ * - `credentials`: no credentials, or credentials the store rejected (expired, unknown, bad signature)
+ * - `throttled`: the store is throttling the account (ThrottlingException, HTTP 429)
+ * - `timed_out`: no answer within `fetchTimeout`
+ * - `unreachable`: the endpoint could not be reached (refused, reset, DNS): see `host` and `errorCode`
+ * - `store_error`: the store failed inside (HTTP 5xx)
+ * - `invalid_request`: the store refused the request itself (HTTP 400 `ValidationException` and other 4xx)
+ * - `invalid_response`: the store answered with something that is not a valid answer (a 200 of the wrong shape)
+ * - `transform_failed`: the value does not parse as the key's `transform`
+ * - `key_collision`: with `setToEnv`, the value would write a variable another key or the runtime owns
  *
  * @example
  * ```ts
@@ -10,10 +25,13 @@ export type Reason =
   | 'not_found'
   | 'access_denied'
   | 'kms_denied'
+  | 'client_config'
+  | 'credentials'
   | 'throttled'
   | 'timed_out'
   | 'unreachable'
   | 'store_error'
+  | 'invalid_request'
   | 'invalid_response'
   | 'transform_failed'
   | 'key_collision'
@@ -29,17 +47,44 @@ export type Reason =
 export type SecretsErrorCode = 'INVALID_OPTIONS' | 'UNAVAILABLE' | 'TRANSFORM_FAILED' | 'KEY_COLLISION'
 
 /**
+ * What is safe to keep of a failure: the reason and the SDK error's name, HTTP status, request id, the endpoint's
+ * host, the network error code and the ARN AWS named in a denial. Never an error's message or body.
+ *
+ * @example
+ * ```ts
+ * const info: FailureInfo = { reason: 'throttled', errorName: 'ThrottlingException', httpStatus: 400 }
+ * ```
+ */
+export interface FailureInfo {
+  reason: Reason
+  /** Safe words of our own (names, never values), e.g. which two parameters collide. */
+  detail?: string
+  /** The SDK error's name, e.g. `AccessDeniedException`. */
+  errorName?: string
+  /** A network error's code, e.g. `ECONNREFUSED`. */
+  errorCode?: string
+  httpStatus?: number
+  /** The store's request id, to quote to AWS support. */
+  requestId?: string
+  /** The endpoint that could not be reached, `host` or `host:port`. */
+  host?: string
+  /** The resource AWS says was denied: the parameter's, the secret's or the KMS key's ARN. */
+  resourceArn?: string
+}
+
+/**
  * The fields of a {@link SecretsError} besides its message.
  *
  * @example
  * ```ts
- * const { keys, parameters, reasons }: SecretsErrorDetails = error
+ * const { keys, parameters, reasons, failures }: SecretsErrorDetails = error
  * ```
  */
 export interface SecretsErrorDetails {
   keys?: readonly string[]
   parameters?: readonly string[]
   reasons?: Readonly<Record<string, Reason>>
+  failures?: Readonly<Record<string, FailureInfo>>
 }
 
 /**
@@ -55,6 +100,7 @@ export interface SecretsErrorDetails {
  * } catch (error) {
  *   if (error instanceof SecretsError && error.code === 'UNAVAILABLE') {
  *     console.error(error.keys, error.reasons) // ['DB_URL'] { DB_URL: 'access_denied' }
+ *     console.error(error.failures.DB_URL?.resourceArn) // the ARN AWS named
  *   }
  * }
  * ```
@@ -68,6 +114,8 @@ export class SecretsError extends Error {
   readonly parameters: readonly string[]
   /** Why each key failed, by key. */
   readonly reasons: Readonly<Record<string, Reason>>
+  /** The safe details of each key's failure, by key: error name, HTTP status, request id, host, denied ARN. */
+  readonly failures: Readonly<Record<string, FailureInfo>>
 
   constructor(code: SecretsErrorCode, message: string, details: SecretsErrorDetails = {}) {
     super(message)
@@ -75,77 +123,8 @@ export class SecretsError extends Error {
     this.keys = details.keys ?? []
     this.parameters = details.parameters ?? []
     this.reasons = details.reasons ?? {}
+    this.failures = details.failures ?? {}
   }
 }
 
-/**
- * What may be kept of an SDK error: its name, HTTP status and request id. Never its message or body.
- *
- * @example
- * ```ts
- * const info: FailureInfo = { reason: 'throttled', errorName: 'ThrottlingException', httpStatus: 400 }
- * ```
- */
-export interface FailureInfo {
-  reason: Reason
-  /** Safe words of our own (names, never values), e.g. which two parameters collide. */
-  detail?: string
-  errorName?: string
-  httpStatus?: number
-  requestId?: string
-}
-
-const KMS_ERRORS = new Set([
-  'DecryptionFailure',
-  'InvalidKeyId',
-  'KMSAccessDeniedException',
-  'KMSDisabledException',
-  'KMSInvalidStateException',
-  'KMSNotFoundException',
-  'KMSOptInRequired',
-])
-const THROTTLE_ERRORS = new Set([
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'Throttling',
-  'RequestLimitExceeded',
-])
-const NOT_FOUND_ERRORS = new Set(['ParameterNotFound', 'ParameterVersionNotFound', 'ResourceNotFoundException'])
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN', 'EHOSTUNREACH'])
-
-/**
- * Classifies any thrown thing into a {@link FailureInfo}. The message is read only to tell a KMS denial
- * from an IAM one (AWS reports both as AccessDeniedException); it is never kept.
- */
-export const classifyError = (error: unknown): FailureInfo => {
-  const e = (error ?? {}) as {
-    name?: unknown
-    code?: unknown
-    message?: unknown
-    $metadata?: { httpStatusCode?: number; requestId?: string }
-    $response?: unknown
-  }
-  const name = typeof e.name === 'string' ? e.name : 'Error'
-  const httpStatus = e.$metadata?.httpStatusCode
-  const requestId = e.$metadata?.requestId
-  const info = (reason: Reason): FailureInfo => {
-    const out: FailureInfo = { reason, errorName: name }
-    if (typeof httpStatus === 'number') out.httpStatus = httpStatus
-    if (typeof requestId === 'string') out.requestId = requestId
-    return out
-  }
-  const message = typeof e.message === 'string' ? e.message : ''
-  // The SDK's HTTP handler renames a reset socket (ECONNRESET, EPIPE) TimeoutError: the code tells the truth.
-  if (e.code === 'ETIMEDOUT') return info('timed_out')
-  if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return info('unreachable')
-  if (KMS_ERRORS.has(name)) return info('kms_denied')
-  if (name === 'AccessDeniedException' || name === 'AccessDenied' || name === 'UnrecognizedClientException') {
-    return info(/\bkms\b|AWSKMS/i.test(message) ? 'kms_denied' : 'access_denied')
-  }
-  if (THROTTLE_ERRORS.has(name)) return info('throttled')
-  if (NOT_FOUND_ERRORS.has(name)) return info('not_found')
-  if (name === 'TimeoutError' || name === 'AbortError') return info('timed_out')
-  if (name === 'SyntaxError' || (typeof httpStatus === 'number' && httpStatus < 300)) return info('invalid_response')
-  if (typeof httpStatus === 'number') return info('store_error')
-  return info('unreachable')
-}
+export { classifyError } from './classify.js'

@@ -1,7 +1,9 @@
+import { EnvScope } from './env.js'
+import { reservedPathKey, reservedVariable } from './env-names.js'
 import { SecretsError } from './errors.js'
 import { type ParameterRef, parseRef } from './parameter.js'
 import { resolveTransform, TRANSFORMS, type TransformFn } from './transform.js'
-import type { AwsClientLike, Clock, FetchData, Logger, SecretsOptions } from './types.js'
+import type { AwsClientLike, Clock, FetchData, LogEvent, Logger, SecretsOptions } from './types.js'
 
 /** The defaults, in one place. */
 export const defaults = {
@@ -17,12 +19,27 @@ export const defaults = {
   awsClientOptions: {},
 } as const
 
+/**
+ * Below these a time option is almost certainly seconds written where milliseconds are meant (Powertools'
+ * `maxAge: 300`, `fetchTimeout: 2`): it is accepted, with a warning that names the unit. No store answers in
+ * under 30 ms, and caching for less than a second is not caching.
+ */
+export const SECONDS_LIKELY: Readonly<Record<TimeOption, number>> = {
+  cacheExpiry: 1_000,
+  staleWhileRevalidate: 1_000,
+  staleIfError: 1_000,
+  fetchTimeout: 31,
+}
+type TimeOption = 'cacheExpiry' | 'staleWhileRevalidate' | 'staleIfError' | 'fetchTimeout'
+
 /** One key of `fetchData`, resolved. */
 export interface Entry {
   readonly key: string
   readonly ref: ParameterRef
   readonly transform: TransformFn
   readonly required: boolean
+  /** With setToEnv: the instance's claims on process.env, shared by its entries. */
+  readonly env?: EnvScope
 }
 
 /** Options after validation: every field present. */
@@ -69,9 +86,6 @@ const CONTEXT_NAMES = new Set([
   'succeed',
 ])
 const OBJECT_NAMES = new Set(['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf'])
-// Variables the Lambda runtime or Node own: overwriting them breaks the function or the SDK.
-const RUNTIME_ENV =
-  /^(AWS_|LAMBDA_|_HANDLER$|_X_AMZN_TRACE_ID$|NODE_OPTIONS$|NODE_PATH$|PATH$|LD_LIBRARY_PATH$|TZ$|LANG$|HOME$)/
 const KNOWN_OPTIONS = new Set([
   'fetchData',
   'setToContext',
@@ -93,33 +107,94 @@ const KNOWN_OPTIONS = new Set([
 ])
 const SECRETS_MANAGER_FIELDS = new Set(['batch', 'awsClientOptions', 'AwsClient'])
 const SPEC_FIELDS = new Set(['name', 'transform', 'required', 'recursive', 'versionStage'])
+const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const
 
 const invalid = (message: string, keys: string[] = []): never => {
   throw new SecretsError('INVALID_OPTIONS', `middy-secrets: ${message}`, { keys })
 }
 
+const QUOTE_MAX = 64
+
+/** A name or key as a message shows it: quoted, and cut short (a 1 MB name must not become a 1 MB log line). */
+export const quote = (text: string): string =>
+  text.length <= QUOTE_MAX
+    ? JSON.stringify(text)
+    : `${JSON.stringify(text.slice(0, QUOTE_MAX))}… (${text.length} characters)`
+
+/** An option or field name as given, cut short: quoted in single quotes, unescaped, as the user typed it. */
+const cut = (text: string): string =>
+  text.length <= QUOTE_MAX ? `'${text}'` : `'${text.slice(0, QUOTE_MAX)}'… (${text.length} characters)`
+
+/** A key inside an option path: as it is when short and plain, else quoted. */
+const keyLabel = (key: string): string => (/^[A-Za-z_$][\w$]{0,63}$/.test(key) ? key : quote(key))
+
+/**
+ * Reads one property the way a user's object may refuse it (a throwing getter, a Proxy trap, a revoked Proxy):
+ * the refusal becomes INVALID_OPTIONS naming the option, never a raw TypeError.
+ */
+const get = (object: object, name: string, path: string, keys?: string[]): unknown => {
+  try {
+    return (object as Record<string, unknown>)[name]
+  } catch {
+    return invalid(`${path} could not be read (a getter or Proxy threw)`, keys)
+  }
+}
+
+const ownKeys = (object: object, path: string, keys?: string[]): string[] => {
+  try {
+    return Object.keys(object)
+  } catch {
+    return invalid(`${path} could not be read (a revoked Proxy or a throwing trap)`, keys)
+  }
+}
+
+/** A plain object: `{…}` or `Object.create(null)`, not an array, class instance or function. */
+const isPlainObject = (value: unknown, path: string): value is Record<string, unknown> => {
+  if (value === null || typeof value !== 'object') return false
+  try {
+    if (Array.isArray(value)) return false
+    const proto = Object.getPrototypeOf(value)
+    return proto === null || proto === Object.prototype
+  } catch {
+    return invalid(`${path} could not be read (a revoked Proxy or a throwing trap)`)
+  }
+}
+
 const defaultLogger: Logger = {
-  // Degraded service is worth a line in the function's logs; debug and info stay silent by default.
+  // Degraded service is worth a line in the function's logs; debug and info stay silent by default, except a
+  // recovery, which closes a warning the logs already hold.
+  info: (message, event) => {
+    if (event.event === 'recovered') console.info(`middy-secrets: ${message}`, event)
+  },
   warn: (message, event) => console.warn(`middy-secrets: ${message}`, event),
   error: (message, event) => console.error(`middy-secrets: ${message}`, event),
 }
 
 const realClock: Clock = { now: Date.now, random: Math.random }
 
-const checkKey = (key: string, setToEnv: boolean): void => {
+const checkKey = (key: string, isPath: boolean, setToEnv: boolean): void => {
+  const k = quote(key)
   if (key.length === 0) invalid('a fetchData key is empty', [key])
-  if (key.includes('=') || key.includes('\0')) invalid(`the key ${JSON.stringify(key)} holds '=' or NUL`, [key])
-  if (OBJECT_NAMES.has(key)) invalid(`the key ${JSON.stringify(key)} is not usable as a property name`, [key])
-  if (CONTEXT_NAMES.has(key)) invalid(`the key ${JSON.stringify(key)} would overwrite the Lambda context's own`, [key])
-  if (setToEnv && RUNTIME_ENV.test(key)) {
-    invalid(`the key ${JSON.stringify(key)} names a variable the Lambda runtime owns; with setToEnv pick another`, [
-      key,
-    ])
+  if (key.includes('=') || key.includes('\0')) invalid(`the key ${k} holds '=' or NUL`, [key])
+  if (OBJECT_NAMES.has(key)) invalid(`the key ${k} is not usable as a property name`, [key])
+  if (CONTEXT_NAMES.has(key)) invalid(`the key ${k} would overwrite the Lambda context's own`, [key])
+  if (!setToEnv) return
+  if (!isPath && reservedVariable(key)) {
+    invalid(`the key ${k} names a variable the Lambda runtime or Node owns; with setToEnv pick another`, [key])
+  }
+  if (isPath && reservedPathKey(key)) {
+    invalid(
+      `the path key ${k} would write ${key}_… variables, which the Lambda runtime or Node own; with setToEnv pick another`,
+      [key],
+    )
   }
 }
 
-const duration = (options: Record<string, unknown>, name: keyof typeof defaults, allowNever = false): number => {
-  const value = options[name] ?? defaults[name]
+/** Reads an option once: the value, or the default when absent. */
+type Reader = (name: string) => unknown
+
+const duration = (read: Reader, name: TimeOption, allowNever = false): number => {
+  const value = read(name) ?? defaults[name]
   if (typeof value !== 'number' || !Number.isFinite(value)) invalid(`${name} must be a finite number of milliseconds`)
   const n = value as number
   if (allowNever && n === -1) return n
@@ -136,118 +211,199 @@ const timerDuration = (n: number, name: string): number => {
   return n
 }
 
-const flag = (options: Record<string, unknown>, name: keyof typeof defaults): boolean => {
-  const value = options[name] ?? defaults[name]
+const flag = (read: Reader, name: keyof typeof defaults): boolean => {
+  const value = read(name) ?? defaults[name]
   if (typeof value !== 'boolean') invalid(`${name} must be true or false`)
   return value as boolean
 }
 
-const optionalFunction = <T>(options: Record<string, unknown>, name: string): T | undefined => {
-  const value = options[name]
-  if (value !== undefined && typeof value !== 'function') invalid(`${name} must be a function`)
+const optionalFunction = <T>(value: unknown, path: string): T | undefined => {
+  if (value !== undefined && typeof value !== 'function') invalid(`${path} must be a function`)
   return value as T | undefined
 }
 
-const resolveEntry = (key: string, value: unknown): Entry => {
+const resolveEntry = (key: string, value: unknown, env: EnvScope | undefined): Entry => {
+  const at = `fetchData.${keyLabel(key)}`
   const spec = typeof value === 'string' ? { name: value } : value
   if (spec === null || typeof spec !== 'object') {
-    return invalid(`fetchData.${key} must be a parameter name or { name, transform?, required?, recursive? }`, [key])
+    return invalid(`${at} must be a parameter name or { name, transform?, required?, recursive? }`, [key])
   }
   const s = spec as Record<string, unknown>
-  for (const field of Object.keys(s)) {
-    if (!SPEC_FIELDS.has(field)) invalid(`fetchData.${key} has an unknown field '${field}'`, [key])
+  for (const field of ownKeys(s, at, [key])) {
+    if (!SPEC_FIELDS.has(field)) invalid(`${at} has an unknown field ${cut(field)}`, [key])
   }
-  if (typeof s.name !== 'string') return invalid(`fetchData.${key}.name must be a string`, [key])
-  if (s.required !== undefined && typeof s.required !== 'boolean')
-    invalid(`fetchData.${key}.required must be a boolean`, [key])
-  if (s.recursive !== undefined && typeof s.recursive !== 'boolean') {
-    invalid(`fetchData.${key}.recursive must be a boolean`, [key])
-  }
-  const transform = resolveTransform(s.transform as never)
-  if (!transform) {
-    invalid(`fetchData.${key}.transform must be one of ${TRANSFORMS.join(', ')} or a function`, [key])
-  }
-  if (s.versionStage !== undefined && typeof s.versionStage !== 'string') {
-    invalid(`fetchData.${key}.versionStage must be a string`, [key])
+  const name = get(s, 'name', `${at}.name`, [key])
+  const required = get(s, 'required', `${at}.required`, [key])
+  const recursive = get(s, 'recursive', `${at}.recursive`, [key])
+  const versionStage = get(s, 'versionStage', `${at}.versionStage`, [key])
+  const transformOption = get(s, 'transform', `${at}.transform`, [key])
+  if (typeof name !== 'string') return invalid(`${at}.name must be a string`, [key])
+  if (required !== undefined && typeof required !== 'boolean') invalid(`${at}.required must be a boolean`, [key])
+  if (recursive !== undefined && typeof recursive !== 'boolean') invalid(`${at}.recursive must be a boolean`, [key])
+  const transform = resolveTransform(transformOption as never)
+  if (!transform) invalid(`${at}.transform must be one of ${TRANSFORMS.join(', ')} or a function`, [key])
+  if (versionStage !== undefined && typeof versionStage !== 'string') {
+    invalid(`${at}.versionStage must be a string`, [key])
   }
   let ref: ParameterRef
   try {
-    ref = parseRef(s.name, s.recursive !== false, s.versionStage as string | undefined)
+    ref = parseRef(name, recursive !== false, versionStage as string | undefined)
   } catch (error) {
-    return invalid(`fetchData.${key}: ${JSON.stringify(s.name)} ${(error as Error).message}`, [key])
+    return invalid(`${at}: ${quote(name)} ${(error as Error).message}`, [key])
   }
-  if (s.recursive !== undefined && ref.kind !== 'path') {
-    invalid(`fetchData.${key}.recursive applies to paths (names ending in /) only`, [key])
+  if (recursive !== undefined && ref.kind !== 'path') {
+    invalid(`${at}.recursive applies to paths (names ending in /) only`, [key])
   }
-  return { key, ref, transform: transform as TransformFn, required: s.required !== false }
+  checkKey(key, ref.kind === 'path', env !== undefined)
+  return { key, ref, transform: transform as TransformFn, required: required !== false, ...(env ? { env } : {}) }
+}
+
+const checkLogger = (logger: unknown): Logger => {
+  if (logger === null || typeof logger !== 'object') {
+    return invalid('logger must be an object with debug/info/warn/error methods')
+  }
+  for (const method of LOGGER_METHODS) {
+    const value = get(logger, method, `logger.${method}`)
+    if (value !== undefined && typeof value !== 'function') invalid(`logger.${method} must be a function`)
+  }
+  return logger as Logger
+}
+
+const checkClock = (clock: unknown): Clock => {
+  if (clock === null || typeof clock !== 'object') return invalid('clock must have now() and random()')
+  const now = get(clock, 'now', 'clock.now')
+  const random = get(clock, 'random', 'clock.random')
+  if (typeof now !== 'function' || typeof random !== 'function') invalid('clock must have now() and random()')
+  return clock as Clock
+}
+
+const clientOptions = (value: unknown, path: string): Record<string, unknown> => {
+  if (!isPlainObject(value, path)) return invalid(`${path} must be a plain object (SDK client configuration)`)
+  ownKeys(value, path)
+  return value
+}
+
+const safeLog = (logger: Logger, level: 'warn' | 'error', message: string, event: LogEvent): void => {
+  try {
+    logger[level]?.(message, event)
+  } catch {
+    // A broken logger must not break the function.
+  }
+}
+
+/** Warns about a time that is almost certainly seconds: it stays as given, in milliseconds. */
+const warnUnits = (logger: Logger, times: Readonly<Record<TimeOption, number>>): void => {
+  for (const option of Object.keys(SECONDS_LIKELY) as TimeOption[]) {
+    const value = times[option]
+    if (value > 0 && value < SECONDS_LIKELY[option]) {
+      safeLog(
+        logger,
+        'warn',
+        `${option} is ${value} milliseconds; if you meant ${value} seconds, write ${value * 1000} (every time option is in milliseconds)`,
+        { event: 'option_unit', option, value, unit: 'ms' },
+      )
+    }
+  }
+}
+
+const envConflictReporter =
+  (logger: Logger) =>
+  (name: string, parameter: string, otherParameter: string): void =>
+    safeLog(
+      logger,
+      'error',
+      `two middleware instances write process.env.${name}, for ${parameter} and ${otherParameter}: when their ` +
+        `invocations overlap one reads the other's value. Read the value from context, or keep setToEnv to one instance per process`,
+      { event: 'env_conflict', variable: name, parameter, otherParameter },
+    )
+
+const resolve = (input: SecretsOptions<FetchData>): ResolvedOptions => {
+  if (input === null || typeof input !== 'object') return invalid('options must be an object with fetchData')
+  for (const name of ownKeys(input, 'options')) {
+    if (!KNOWN_OPTIONS.has(name)) invalid(`unknown option ${cut(name)}`)
+  }
+  const read: Reader = (name) => get(input, name, name)
+  const fetchData = read('fetchData')
+  if (!isPlainObject(fetchData, 'fetchData')) return invalid('fetchData must be an object of key → parameter')
+  const keys = ownKeys(fetchData, 'fetchData')
+  if (keys.length === 0) invalid('fetchData is empty: name at least one parameter')
+  const setToEnv = flag(read, 'setToEnv')
+  const logger = checkLogger(read('logger') ?? defaultLogger)
+  const env = setToEnv ? new EnvScope(envConflictReporter(logger)) : undefined
+  const entries = keys.map((key) => {
+    checkKey(key, false, false)
+    return resolveEntry(key, get(fetchData, key, `fetchData.${keyLabel(key)}`, [key]), env)
+  })
+
+  const jitter = read('jitter') ?? defaults.jitter
+  if (typeof jitter !== 'number' || !(jitter >= 0 && jitter <= 1)) invalid('jitter must be a number from 0 to 1')
+
+  const awsClientOptions = clientOptions(read('awsClientOptions') ?? defaults.awsClientOptions, 'awsClientOptions')
+  const clock = checkClock(read('clock') ?? realClock)
+
+  const smOption = read('secretsManager') ?? {}
+  if (!isPlainObject(smOption, 'secretsManager')) return invalid('secretsManager must be an object')
+  for (const name of ownKeys(smOption, 'secretsManager')) {
+    if (!SECRETS_MANAGER_FIELDS.has(name)) invalid(`secretsManager has an unknown field ${cut(name)}`)
+  }
+  const smRead: Reader = (name) => get(smOption, name, `secretsManager.${name}`)
+  const batch = smRead('batch')
+  if (batch !== undefined && typeof batch !== 'boolean') invalid('secretsManager.batch must be true or false')
+  const smClientOptions = smRead('awsClientOptions')
+  const smAwsClient = optionalFunction<ResolvedOptions['AwsClient']>(smRead('AwsClient'), 'secretsManager.AwsClient')
+
+  const times = {
+    cacheExpiry: duration(read, 'cacheExpiry', true),
+    staleWhileRevalidate: duration(read, 'staleWhileRevalidate'),
+    staleIfError: duration(read, 'staleIfError'),
+    fetchTimeout: timerDuration(duration(read, 'fetchTimeout'), 'fetchTimeout'),
+  }
+  const resolved: ResolvedOptions = {
+    entries,
+    setToContext: flag(read, 'setToContext'),
+    setToEnv,
+    ...times,
+    jitter: jitter as number,
+    fallbackToEnv: flag(read, 'fallbackToEnv'),
+    disablePrefetch: flag(read, 'disablePrefetch'),
+    awsClientOptions,
+    AwsClient: optionalFunction(read('AwsClient'), 'AwsClient'),
+    awsClientCapture: optionalFunction(read('awsClientCapture'), 'awsClientCapture'),
+    onChange: optionalFunction(read('onChange'), 'onChange'),
+    logger,
+    clock,
+    secretsManager: {
+      batch: batch === true,
+      // One region, one set of credentials: the Parameter Store client's options serve both unless given.
+      awsClientOptions:
+        smClientOptions === undefined
+          ? awsClientOptions
+          : clientOptions(smClientOptions, 'secretsManager.awsClientOptions'),
+      AwsClient: smAwsClient,
+    },
+  }
+  warnUnits(logger, times)
+  // Claimed last: options that are refused claim nothing.
+  if (env) {
+    for (const entry of entries) {
+      if (entry.ref.kind === 'path') continue
+      env.fixed.set(entry.key, entry.ref.name)
+      env.claim(entry.key, entry.ref.name)
+    }
+  }
+  return resolved
 }
 
 /**
  * Validates options once, at construction, and fills in the defaults. Throws a {@link SecretsError}
- * with code `INVALID_OPTIONS` that names the offending key or option.
+ * with code `INVALID_OPTIONS` that names the offending key or option; options that cannot even be read
+ * (a revoked Proxy, a throwing getter) give the same error, never a raw `TypeError`.
  */
 export const resolveOptions = (input: SecretsOptions<FetchData>): ResolvedOptions => {
-  if (input === null || typeof input !== 'object') return invalid('options must be an object with fetchData')
-  const options = input as unknown as Record<string, unknown>
-  for (const name of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(name)) invalid(`unknown option '${name}'`)
-  }
-  const fetchData = options.fetchData
-  if (fetchData === null || typeof fetchData !== 'object' || Array.isArray(fetchData)) {
-    invalid('fetchData must be an object of key → parameter')
-  }
-  const keys = Object.keys(fetchData as object)
-  if (keys.length === 0) invalid('fetchData is empty: name at least one parameter')
-  const setToEnv = flag(options, 'setToEnv')
-  const entries = keys.map((key) => {
-    checkKey(key, setToEnv)
-    return resolveEntry(key, (fetchData as Record<string, unknown>)[key])
-  })
-
-  const jitter = options.jitter ?? defaults.jitter
-  if (typeof jitter !== 'number' || !(jitter >= 0 && jitter <= 1)) invalid('jitter must be a number from 0 to 1')
-
-  const awsClientOptions = options.awsClientOptions ?? defaults.awsClientOptions
-  if (awsClientOptions === null || typeof awsClientOptions !== 'object') invalid('awsClientOptions must be an object')
-
-  const logger = options.logger ?? defaultLogger
-  if (logger === null || typeof logger !== 'object') invalid('logger must be an object with debug/info/warn/error')
-  const clock = options.clock ?? realClock
-  const c = clock as Partial<Clock>
-  if (typeof c.now !== 'function' || typeof c.random !== 'function') invalid('clock must have now() and random()')
-
-  const sm = (options.secretsManager ?? {}) as Record<string, unknown>
-  if (typeof sm !== 'object') invalid('secretsManager must be an object')
-  for (const name of Object.keys(sm)) {
-    if (!SECRETS_MANAGER_FIELDS.has(name)) invalid(`secretsManager has an unknown field '${name}'`)
-  }
-  if (sm.batch !== undefined && typeof sm.batch !== 'boolean') invalid('secretsManager.batch must be true or false')
-  if (sm.awsClientOptions !== undefined && (sm.awsClientOptions === null || typeof sm.awsClientOptions !== 'object')) {
-    invalid('secretsManager.awsClientOptions must be an object')
-  }
-
-  return {
-    entries,
-    setToContext: flag(options, 'setToContext'),
-    setToEnv,
-    cacheExpiry: duration(options, 'cacheExpiry', true),
-    jitter: jitter as number,
-    staleWhileRevalidate: duration(options, 'staleWhileRevalidate'),
-    staleIfError: duration(options, 'staleIfError'),
-    fallbackToEnv: flag(options, 'fallbackToEnv'),
-    fetchTimeout: timerDuration(duration(options, 'fetchTimeout'), 'fetchTimeout'),
-    disablePrefetch: flag(options, 'disablePrefetch'),
-    awsClientOptions: awsClientOptions as Record<string, unknown>,
-    AwsClient: optionalFunction(options, 'AwsClient'),
-    awsClientCapture: optionalFunction(options, 'awsClientCapture'),
-    onChange: optionalFunction(options, 'onChange'),
-    logger: logger as Logger,
-    clock: clock as Clock,
-    secretsManager: {
-      batch: sm.batch === true,
-      // One region, one set of credentials: the Parameter Store client's options serve both unless given.
-      awsClientOptions: (sm.awsClientOptions ?? awsClientOptions) as Record<string, unknown>,
-      AwsClient: optionalFunction(sm, 'AwsClient'),
-    },
+  try {
+    return resolve(input)
+  } catch (error) {
+    if (error instanceof SecretsError) throw error
+    throw new SecretsError('INVALID_OPTIONS', 'middy-secrets: the options could not be read (a getter or Proxy threw)')
   }
 }

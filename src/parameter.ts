@@ -1,3 +1,5 @@
+import { isReadableReservedName, isReservedName, isValidLabel, nameShapeProblem } from './aws-names.js'
+
 /**
  * A parsed reference to what one `fetchData` entry reads. `id` is what goes on the wire and what
  * identifies the reference: two keys with the same `id` share one fetch.
@@ -18,39 +20,35 @@ export interface ParameterRef {
   readonly recursive: boolean
 }
 
-const NAME_CHARS = /^[a-zA-Z0-9_.\-/]+$/
-const LABEL = /^[a-zA-Z_.-][a-zA-Z0-9_.-]{0,99}$/
 const VERSION = /^[1-9][0-9]{0,18}$/
 const ARN = /^(arn:aws[a-z-]*:ssm:[a-z0-9-]*:[0-9]{12}:parameter)\/(.+)$/
-const RESERVED = /^\/?(aws|ssm)/i
-// AWS's public parameters and the Secrets Manager bridge are readable though their names are reserved.
-const READABLE_RESERVED = /^\/aws\/(service|reference\/secretsmanager)\//
-const MAX_NAME = 1011
-const MAX_LEVELS = 15
 
-/** Why a name is not one SSM would accept, or undefined when it is fine. */
+/** Why a name is not one SSM would let a caller read, or undefined when it is fine. */
 export const nameProblem = (name: string): string | undefined => {
-  if (name.length === 0) return 'is empty'
-  if (name.length > MAX_NAME) return `is longer than ${MAX_NAME} characters`
-  if (!NAME_CHARS.test(name)) return 'may hold only a-z, A-Z, 0-9, _ . - and /'
-  if (name.includes('/')) {
-    if (!name.startsWith('/')) return 'is hierarchical and must start with /'
-    if (name.includes('//')) return 'has an empty level (//)'
-    const levels = name.split('/').length - 1
-    if (levels > MAX_LEVELS) return `is deeper than ${MAX_LEVELS} levels`
-  }
-  if (RESERVED.test(name) && !READABLE_RESERVED.test(name)) {
+  const problem = nameShapeProblem(name)
+  if (problem !== undefined) return problem
+  if (isReservedName(name) && !isReadableReservedName(name)) {
     return "starts with 'aws' or 'ssm', which AWS reserves (only /aws/service/… and /aws/reference/secretsmanager/… are readable)"
   }
   return undefined
 }
 
-const selectorProblem = (selector: string): string | undefined => {
+// SSM's bridge to Secrets Manager takes the secret's selectors: a version stage (AWSCURRENT, AWSPREVIOUS, a custom
+// one) or a version id (a UUID), as the SSM user guide's page on referencing Secrets Manager secrets shows.
+const SECRETS_REFERENCE = /^\/aws\/reference\/secretsmanager\//
+const SECRET_SELECTOR = /^[a-zA-Z0-9_.+=@-]{1,256}$/
+
+const selectorProblem = (selector: string, name: string): string | undefined => {
+  if (SECRETS_REFERENCE.test(name)) {
+    return SECRET_SELECTOR.test(selector)
+      ? undefined
+      : 'is neither a version stage nor a version id of the secret (1–256 of a-z A-Z 0-9 _ . + = @ -)'
+  }
   if (VERSION.test(selector)) return undefined
-  if (!LABEL.test(selector))
-    return 'is neither a version number nor a label (letters, digits, . - _; not starting with a digit)'
-  if (/^(aws|ssm)/i.test(selector)) return "is a label starting with 'aws' or 'ssm', which AWS reserves"
-  return undefined
+  if (isValidLabel(selector)) return undefined
+  return isReservedName(selector)
+    ? "is a label starting with 'aws' or 'ssm', which AWS reserves"
+    : 'is neither a version number nor a label (letters, digits, . - _; not starting with a digit)'
 }
 
 /** The prefix that sends an entry to Secrets Manager instead of Parameter Store. */
@@ -77,6 +75,37 @@ const parseSecret = (secretId: string, versionStage: string | undefined): Parame
   }
 }
 
+// Words that read as a store prefix: what someone may write for a store this package does not read that way.
+const STORE_WORDS = new Set([
+  'ssm',
+  'parameterstore',
+  'parameter-store',
+  'parameter',
+  'secretmanager',
+  'secrets-manager',
+  'secretsmanager',
+  'secret',
+  'secrets',
+  'sm',
+  'appconfig',
+  'dynamodb',
+  's3',
+  'kms',
+  'env',
+  'vault',
+])
+
+/**
+ * The prefix of `prefix:rest` when it reads as a store prefix, not as `name:selector`: the word is a store's,
+ * or a hierarchy follows the colon (`ssm:/bots/x`), which no selector can hold.
+ */
+const unknownPrefix = (input: string): string | undefined => {
+  const match = /^([A-Za-z][A-Za-z0-9+.-]{0,31}):(.*)$/s.exec(input)
+  if (!match || match[1] === undefined) return undefined
+  const word = match[1]
+  return STORE_WORDS.has(word.toLowerCase()) || match[2]?.startsWith('/') ? word : undefined
+}
+
 /**
  * Parses one reference. Throws a plain Error whose message describes the problem; the caller adds the key.
  */
@@ -84,6 +113,12 @@ export const parseRef = (input: string, recursive = true, versionStage?: string)
   if (typeof input !== 'string' || input.length === 0) throw new Error('the parameter name is empty')
   if (input.startsWith(SECRETS_MANAGER)) return parseSecret(input.slice(SECRETS_MANAGER.length), versionStage)
   if (input.startsWith('arn:') && input.includes(':secretsmanager:')) return parseSecret(input, versionStage)
+  const prefix = unknownPrefix(input)
+  if (prefix !== undefined) {
+    throw new Error(
+      `starts with '${prefix}:', which is not a prefix this package knows (known: ${SECRETS_MANAGER} for Secrets Manager; a Parameter Store name takes no prefix)`,
+    )
+  }
   if (versionStage !== undefined)
     throw new Error('is not a Secrets Manager secret: versionStage applies to secrets only')
   let arn = ''
@@ -118,7 +153,7 @@ export const parseRef = (input: string, recursive = true, versionStage?: string)
   const problem = nameProblem(name)
   if (problem) throw new Error(`has a name that ${problem}`)
   if (colon !== -1) {
-    const selProblem = selectorProblem(selector)
+    const selProblem = selectorProblem(selector, name)
     if (selProblem) throw new Error(`has a selector that ${selProblem}`)
   }
   return {
@@ -127,7 +162,7 @@ export const parseRef = (input: string, recursive = true, versionStage?: string)
     name,
     selector: colon === -1 ? '' : `:${selector}`,
     arn,
-    pinned: VERSION.test(selector),
+    pinned: VERSION.test(selector) && !SECRETS_REFERENCE.test(name),
     recursive: false,
   }
 }

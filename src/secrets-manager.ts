@@ -1,4 +1,5 @@
-import { classifyError, type FailureInfo } from './errors.js'
+import type { FailureInfo } from './errors.js'
+import { classifyError } from './errors.js'
 import type { ParameterRef } from './parameter.js'
 import type { Outcome, Source } from './source.js'
 import type { AwsClientLike } from './types.js'
@@ -12,10 +13,6 @@ interface SecretValue {
   SecretString?: string
   SecretBinary?: Uint8Array
 }
-interface BatchOutput {
-  SecretValues?: SecretValue[]
-  Errors?: { SecretId?: string; ErrorCode?: string }[]
-}
 
 /** What the source needs of `@aws-sdk/client-secrets-manager`: loaded on first use, never at import. */
 export interface SecretsManagerModule {
@@ -26,11 +23,45 @@ export interface SecretsManagerModule {
 const INVALID_RESPONSE: Outcome = { ok: false, failure: { reason: 'invalid_response' } }
 
 // A binary secret is handed over as base64 text: context values and variables are strings.
-const outcomeOf = (secret: SecretValue): Outcome => {
-  if (typeof secret.SecretString === 'string') return { ok: true, raw: secret.SecretString }
-  if (secret.SecretBinary instanceof Uint8Array)
-    return { ok: true, raw: Buffer.from(secret.SecretBinary).toString('base64') }
+const outcomeOf = (secret: unknown): Outcome => {
+  if (typeof secret !== 'object' || secret === null) return INVALID_RESPONSE
+  const { SecretString, SecretBinary } = secret as SecretValue
+  if (typeof SecretString === 'string') return { ok: true, raw: SecretString }
+  if (SecretBinary instanceof Uint8Array) return { ok: true, raw: Buffer.from(SecretBinary).toString('base64') }
   return INVALID_RESPONSE
+}
+
+const isList = (x: unknown): x is unknown[] => x === undefined || Array.isArray(x)
+
+/**
+ * Matches one BatchGetSecretValue answer to exactly the secrets of its call; a duplicate or an unasked-for
+ * entry is ignored, a secret neither returned nor in `Errors` was not answered. A malformed answer fails the
+ * whole call (undefined).
+ */
+const matchBatch = (batch: readonly ParameterRef[], result: unknown): Map<string, Outcome> | undefined => {
+  if (typeof result !== 'object' || result === null) return undefined
+  const { SecretValues, Errors } = result as { SecretValues?: unknown; Errors?: unknown }
+  if (!isList(SecretValues) || !isList(Errors)) return undefined
+  const answers = new Map<string, Outcome>()
+  for (const secret of SecretValues ?? []) {
+    if (typeof secret !== 'object' || secret === null) return undefined
+    // Two references to one secret (its name and its ARN) are both answered by its one entry.
+    for (const ref of batch) {
+      if (!answers.has(ref.id) && matches(ref.name, secret as SecretValue)) answers.set(ref.id, outcomeOf(secret))
+    }
+  }
+  for (const error of Errors ?? []) {
+    if (typeof error !== 'object' || error === null) return undefined
+    const { SecretId, ErrorCode } = error as { SecretId?: unknown; ErrorCode?: unknown }
+    const ref = batch.find((r) => r.name === SecretId)
+    if (ref !== undefined && !answers.has(ref.id)) {
+      answers.set(ref.id, {
+        ok: false,
+        failure: classifyError({ name: typeof ErrorCode === 'string' ? ErrorCode : '' }),
+      })
+    }
+  }
+  return answers
 }
 
 // A SecretId may be the name, the full ARN, or the ARN without its six-character suffix.
@@ -94,34 +125,33 @@ export class SecretsManagerSource implements Source {
   }
 
   private async fetchBatch(
-    { client, module }: { client: AwsClientLike; module: SecretsManagerModule },
+    sdk: { client: AwsClientLike; module: SecretsManagerModule },
     batch: ParameterRef[],
     signal: AbortSignal,
     out: Map<string, Outcome>,
   ): Promise<void> {
     this.calls++
-    let result: BatchOutput
+    let result: unknown
     try {
-      result = await client.send(
-        new module.BatchGetSecretValueCommand({ SecretIdList: batch.map((ref) => ref.name) }),
-        {
-          abortSignal: signal,
-        },
+      result = await sdk.client.send(
+        new sdk.module.BatchGetSecretValueCommand({ SecretIdList: batch.map((ref) => ref.name) }),
+        { abortSignal: signal },
       )
     } catch (error) {
       const failure = classifyError(error)
       // AWS reports a secret the role may not read inside Errors: a refused call is a refused action, which
-      // GetSecretValue may still be allowed. The next attempt, on the backoff schedule, goes one secret per call.
-      if (failure.reason === 'access_denied') for (const ref of batch) this.alone.add(ref.id)
+      // GetSecretValue may still be allowed. Asked again at once, one secret per call, and so from now on.
+      if (failure.reason === 'access_denied' && !signal.aborted) {
+        for (const ref of batch) this.alone.add(ref.id)
+        await Promise.all(batch.map((ref) => this.fetchOne(sdk, ref, signal, out)))
+        return
+      }
       for (const ref of batch) out.set(ref.id, { ok: false, failure })
       return
     }
+    const answers = matchBatch(batch, result)
     for (const ref of batch) {
-      const secret = result.SecretValues?.find((s) => matches(ref.name, s))
-      const error = result.Errors?.find((e) => e.SecretId === ref.name)
-      if (secret) out.set(ref.id, outcomeOf(secret))
-      else if (error) out.set(ref.id, { ok: false, failure: classifyError({ name: error.ErrorCode }) })
-      else out.set(ref.id, { ok: false, failure: { reason: 'not_found' } })
+      out.set(ref.id, answers === undefined ? INVALID_RESPONSE : (answers.get(ref.id) ?? INVALID_RESPONSE))
     }
   }
 }

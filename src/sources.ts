@@ -1,6 +1,7 @@
 import type { FailureInfo } from './errors.js'
 import type { ResolvedOptions } from './options.js'
 import type { ParameterRef } from './parameter.js'
+import { limitResponses } from './response-limit.js'
 import type { SecretsManagerModule } from './secrets-manager.js'
 import type { Outcome, Source } from './source.js'
 import type { SsmModule } from './ssm.js'
@@ -11,15 +12,18 @@ type ClientClass = new (config: any) => AwsClientLike
 const createClient = (Client: ClientClass, clientOptions: object, opts: ResolvedOptions): AwsClientLike => {
   // The SDK's HTTP handler has no request timeout by default, and without throwOnRequestTimeout it only
   // warns: a hung socket would hold a fetch forever.
+  // The handler arms a socket warning timer at requestTimeout + connectionTimeout: the sum must fit a Node timer.
+  const timeout = Math.min(opts.fetchTimeout, 2 ** 30 - 1)
   const config = {
     requestHandler: {
-      requestTimeout: opts.fetchTimeout,
-      connectionTimeout: opts.fetchTimeout,
+      requestTimeout: timeout,
+      connectionTimeout: timeout,
       throwOnRequestTimeout: true,
     },
     ...clientOptions,
   }
   const client = new Client(config)
+  limitResponses(client)
   return opts.awsClientCapture
     ? ((opts.awsClientCapture(client as never) as AwsClientLike | undefined) ?? client)
     : client

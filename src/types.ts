@@ -1,7 +1,7 @@
 import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager'
 import type { SSMClient, SSMClientConfig } from '@aws-sdk/client-ssm'
 import type { Context } from 'aws-lambda'
-import type { Reason } from './errors.js'
+import type { FailureInfo, Reason } from './errors.js'
 
 /**
  * A JSON value, as `transform: 'json'` returns it.
@@ -83,7 +83,9 @@ export interface Logger {
 }
 
 /**
- * What a log line carries: names, rungs, reasons and timings. Never a value.
+ * What a log line carries: names, rungs, reasons, the safe details of a failure (error name, HTTP status, request
+ * id, host, denied ARN) and timings. Never a value. Events: `degraded` and `recovered` (warn, info), `unavailable`
+ * (error: `reasons` and `failures` by key), `fetched` (debug), `env_conflict` (error), `option_unit` (warn).
  *
  * @example
  * ```ts
@@ -95,7 +97,14 @@ export interface Logger {
 export interface LogEvent {
   /** What happened: `fetched`, `degraded`, `recovered`, `unavailable`, `onChange_failed`. */
   readonly event: string
-  readonly [field: string]: string | number | boolean | readonly string[] | undefined
+  readonly [field: string]:
+    | string
+    | number
+    | boolean
+    | readonly string[]
+    | Readonly<Record<string, string>>
+    | Readonly<Record<string, FailureInfo>>
+    | undefined
 }
 
 /**
@@ -394,6 +403,8 @@ export interface KeyStats {
   readonly ageMs: number | undefined
   /** Why the last attempt to fetch it failed, if it did. */
   readonly reason: Reason | undefined
+  /** The safe details of that failure: error name, HTTP status, request id, host, denied ARN. */
+  readonly failure: FailureInfo | undefined
 }
 
 /**

@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
-import { startLocalStore } from 'middy-secrets/local'
+import { startLocalStore } from 'middy-secrets-local'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const major = Number(process.versions.node.split('.')[0])

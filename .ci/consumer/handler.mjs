@@ -4,7 +4,7 @@ import middy7 from '@middy/core'
 import middy5 from 'middy-core-5'
 import middy6 from 'middy-core-6'
 import { SecretsError, secrets } from 'middy-secrets'
-import { startLocalStore } from 'middy-secrets/local'
+import { startLocalStore } from 'middy-secrets-local'
 
 const fail = (message) => {
   console.error(`consumer check failed: ${message}`)

@@ -70,7 +70,8 @@ describe('the build keeps each store apart', () => {
 
   test('the entry imports no SDK and holds neither store', () => {
     expect(entry).not.toMatch(/from\s*["']@aws-sdk\//)
-    expect(entry).not.toMatch(/GetSecretValue|GetParametersByPath|BatchGetSecretValue/)
+    expect(entry).not.toMatch(/GetSecretValueCommand|GetParametersCommand|BatchGetSecretValueCommand/)
+    expect(entry).not.toMatch(/class SsmSource|SsmSource = class|SecretsManagerSource = class/)
     // the stores are modules of their own, imported on demand; the entry imports nothing of ours statically
     expect(entry).toMatch(/import\(["']\.\/stores\/ssm\.js["']\)/)
     expect(entry).toMatch(/import\(["']\.\/stores\/secrets-manager\.js["']\)/)

@@ -1,13 +1,18 @@
 /**
  * Property-based tests (fast-check, fixed seed, modest runs): option validation, path → environment names,
- * prototype safety, batching through the real client, and the embedded store's request parsing.
+ * prototype safety, exact matching of answers, batching through the real client, and the embedded store's
+ * request parsing.
  */
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm'
 import fc from 'fast-check'
+import { type LocalParameterStore, OPERATIONS, startLocalStore } from 'middy-secrets-local'
 import { SecretsError, secrets } from '../../src/index.js'
-import { type LocalParameterStore, OPERATIONS, startLocalStore } from '../../src/local/index.js'
 import { resolveOptions } from '../../src/options.js'
+import { parseRef } from '../../src/parameter.js'
 import { createPrepare, envName, rawFromEnv } from '../../src/prepare.js'
+import type { Outcome } from '../../src/source.js'
+import { SsmSource } from '../../src/ssm.js'
+import { arnOf, FakeStore } from '../support/fake.js'
 import { manualClock, recordingLogger, runBefore, useStore } from '../support/harness.js'
 
 const SEED = 20_240_611
@@ -207,6 +212,9 @@ const OPTION_NAMES = Object.keys(OPTION_VALUES)
 
 /** What a construction may do: accept, or refuse with INVALID_OPTIONS. Anything else is a bug. */
 const construct = (build: () => unknown): SecretsError | undefined => {
+  // Random times below a second are accepted with a unit warning on the default logger: expected, not printed.
+  const warn = console.warn
+  console.warn = () => {}
   try {
     build()
     return undefined
@@ -216,6 +224,8 @@ const construct = (build: () => unknown): SecretsError | undefined => {
     }
     if (error.code !== 'INVALID_OPTIONS') throw new Error(`expected INVALID_OPTIONS, got ${error.code}`)
     return error
+  } finally {
+    console.warn = warn
   }
 }
 
@@ -229,7 +239,8 @@ describe('option validation', () => {
         fc.double({ min: 0, max: 1, noNaN: true }),
         fc.integer({ min: 1, max: 600_000 }),
         (fetchData, setToEnv, cacheExpiry, jitter, fetchTimeout) => {
-          const options = { fetchData, setToEnv, cacheExpiry, jitter, fetchTimeout }
+          // A silent logger: random times below a second are accepted with a unit warning.
+          const options = { fetchData, setToEnv, cacheExpiry, jitter, fetchTimeout, logger: {} }
           expect(resolveOptions(options).entries.map((e) => e.key)).toEqual(Object.keys(fetchData))
           expect(secrets({ ...options, disablePrefetch: true }).name).toBe('middy-secrets')
         },
@@ -458,6 +469,63 @@ describe('path → environment names', () => {
 })
 
 // ---------------------------------------------------------------------------------------------------------------
+
+describe('exact matching', () => {
+  const OTHER = '000000000000'
+  // Bare names shared by both accounts, asked by plain name (own account) or by ARN (either account).
+  const BARE = ['/m/a', '/m/b', '/m/c', '/m/d']
+  const reference = fc
+    .tuple(fc.constantFrom(...BARE), fc.constantFrom('name', 'own-arn', 'other-arn'))
+    .map(([name, how]) => (how === 'name' ? name : arnOf(name, how === 'own-arn' ? undefined : OTHER)))
+
+  test('any mix of names and ARNs of two accounts, answered in any order with duplicates and strays: each reference gets its own value', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(reference, { minLength: 1, maxLength: 14 }), fc.nat(1_000), async (ids, seed) => {
+        const store = new FakeStore()
+        for (const name of BARE) {
+          store.put(name, `own:${name}`)
+          store.put(name, `other:${name}`, OTHER)
+        }
+        let turn = seed
+        store.override = (call) => {
+          if (call.operation !== 'GetParameters') return undefined
+          const answer = store.answer(call) as { Parameters: Record<string, unknown>[]; InvalidParameters: string[] }
+          // Shuffled, with a duplicate of the first result carrying a wrong value and a stray parameter.
+          const results = [...answer.Parameters]
+          for (let i = results.length - 1; i > 0; i--) {
+            turn = (turn * 1_103_515_245 + 12_345) % 2 ** 31
+            const j = turn % (i + 1)
+            ;[results[i], results[j]] = [results[j]!, results[i]!]
+          }
+          if (results[0]) results.push({ ...results[0], Value: 'duplicate' })
+          results.push({ Name: '/m/stray', Value: 'stray', ARN: arnOf('/m/stray') })
+          return { ...answer, Parameters: results }
+        }
+        const source = new SsmSource(() => new store.Client(), await import('@aws-sdk/client-ssm'))
+        const out = new Map<string, Outcome>()
+        await source.fetch(
+          ids.map((id) => parseRef(id)),
+          new AbortController().signal,
+          out,
+        )
+        for (const id of ids) {
+          const other = id.includes(`:${OTHER}:`)
+          const name = `/${id.split(':parameter/')[1] ?? id.slice(1)}`
+          expect([id, out.get(id)]).toEqual([id, { ok: true, raw: `${other ? 'other' : 'own'}:${name}` }])
+        }
+        // No call mixes two references that SSM answers with the same Name.
+        for (const call of store.calls) {
+          const names = (call.input.Names as string[]).map((n) =>
+            n.includes(':parameter/') ? `/${n.split(':parameter/')[1]}` : n,
+          )
+          expect(new Set(names).size).toBe(names.length)
+          expect(names.length).toBeLessThanOrEqual(10)
+        }
+      }),
+      runs(200),
+    )
+  })
+})
 
 describe('batching through the real client', () => {
   const POOL = Array.from({ length: 80 }, (_, i) => `/bt/p${String(i).padStart(2, '0')}`)

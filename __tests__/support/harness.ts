@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import type { Context } from 'aws-lambda'
+import { type LocalParameterStore, startLocalStore } from 'middy-secrets-local'
 import { secrets } from '../../src/index.js'
-import { type LocalParameterStore, startLocalStore } from '../../src/local/index.js'
 import type { Clock, LogEvent, Logger } from '../../src/types.js'
 
 /** Every value planted in a test store starts with this: no error, cause or log line may contain it. */

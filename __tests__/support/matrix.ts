@@ -1,24 +1,69 @@
 /**
- * What the fault matrices of both sources share: two instances over the same references (`covered` with a
- * deploy-time variable for every key, `bare` without), one invocation as middy runs the before hook, and the
- * check of which rung served each key, with what value or which SecretsError.
+ * The fault matrix's parts: the stores it runs against (each a way of naming, creating, deleting and faulting
+ * a reference), two instances over the same references (`covered` with a deploy-time variable for every key,
+ * `bare` without), one invocation as middy runs the before hook, and the check of which rung served each key,
+ * with what value or which SecretsError.
  */
+
+import type { FaultKind, LocalParameterStore } from 'middy-secrets-local'
 import type { Reason } from '../../src/errors.js'
 import { SecretsError, type secrets } from '../../src/index.js'
 import type { SecretsStats } from '../../src/types.js'
 import { eventually, type recordingLogger, request } from './harness.js'
 
-/** The options and schedule both matrices run with. */
+/** The options every instance of the matrix runs with. */
 export const EXPIRY = 60_000
 export const STALE_IF_ERROR = 120_000
 export const JITTER = 0.1
-// The design's backoff: from 1 s, doubling, full jitter, capped at clamp(cacheExpiry, 1 s, 60 s).
-export const BACKOFF_BASE = 1_000
-export const BACKOFF_CAP = Math.min(60_000, Math.max(1_000, EXPIRY))
-// The long outage: an invocation every STEP for OUTAGE, with random() at R_OUTAGE (long backoffs).
-export const STEP = 5_000
-export const OUTAGE = 7 * 60_000
-export const R_OUTAGE = 0.99
+
+/** A store the matrix runs against: how a reference is written, stored, removed and faulted. */
+export interface MatrixSource {
+  readonly name: string
+  /** The fetchData reference for the id. */
+  ref(id: string): string
+  id(base: string, i: number): string
+  create(store: LocalParameterStore, id: string, value: string): void
+  delete(store: LocalParameterStore, id: string): void
+  /** A fault rule on these ids, for this store's read operations only. */
+  fault(store: LocalParameterStore, kind: FaultKind, ids: readonly string[]): void
+  /** Requests the store received that read any of these ids. */
+  requestsFor(store: LocalParameterStore, ids: readonly string[]): number
+  options: Record<string, unknown>
+}
+
+const SECRETS_OPERATIONS = ['GetSecretValue', 'BatchGetSecretValue']
+
+const ssm: MatrixSource = {
+  name: 'Parameter Store',
+  ref: (id) => id,
+  id: (base, i) => `/fm/${base}/k${i}`,
+  create: (store, id, value) => void store.put(id, value),
+  delete: (store, id) => store.delete(id),
+  fault: (store, kind, ids) => store.fault({ kind, names: [...ids], operations: ['GetParameters'] }),
+  requestsFor: (store, ids) =>
+    store.requests.filter(
+      (r) =>
+        r.operation === 'GetParameters' && ((r.input as { Names?: string[] }).Names ?? []).some((n) => ids.includes(n)),
+    ).length,
+  options: {},
+}
+
+const secretsManager = (batch: boolean): MatrixSource => ({
+  name: batch ? 'Secrets Manager (BatchGetSecretValue)' : 'Secrets Manager (GetSecretValue)',
+  ref: (id) => `secretsmanager:${id}`,
+  id: (base, i) => `fm/${batch ? 'b' : 's'}/${base}/k${i}`,
+  create: (store, id, value) => void store.putSecret(id, value),
+  delete: (store, id) => store.deleteSecret(id),
+  fault: (store, kind, ids) => store.fault({ kind, names: [...ids], operations: SECRETS_OPERATIONS }),
+  requestsFor: (store, ids) =>
+    store.requests.filter((r) => {
+      const input = r.input as { SecretId?: string; SecretIdList?: string[] }
+      return ids.includes(input.SecretId ?? '') || (input.SecretIdList ?? []).some((id) => ids.includes(id))
+    }).length,
+  options: { secretsManager: { batch } },
+})
+
+export const SOURCES: readonly MatrixSource[] = [ssm, secretsManager(false), secretsManager(true)]
 
 export interface Instance {
   covered: boolean
@@ -101,16 +146,4 @@ export const expectServed = (
   expect(error.parameters).toEqual(missing.map((i) => parameters[i]))
   expect(error.reasons).toEqual(Object.fromEntries(missing.map((i) => [inst.keys[i], reason(i)])))
   for (const i of missing) expect(error.message).toContain(`${inst.keys[i]} (${parameters[i]}: ${reason(i)})`)
-}
-
-/**
- * Attempts a failing key may make within `duration` of its first failure if every moment were an invocation:
- * the waits are random × min(cap, 1 s × 2^(k−1)); with random() fixed this is the design's own schedule.
- */
-export const backoffAttempts = (duration: number, r: number): number => {
-  let t = 0
-  for (let k = 1; ; k++) {
-    t += r * Math.min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (k - 1))
-    if (t > duration) return k
-  }
 }

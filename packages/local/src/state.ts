@@ -1,0 +1,221 @@
+import type { ParameterEngine, ParameterType } from './engine.js'
+import type { SecretsEngine } from './secrets-engine.js'
+
+/**
+ * One parameter in a seed or data file: a plain string (a `String`), or an object with a `value` or a list of
+ * `versions` (oldest first), a `type`, `labels` (on the last version), `description` and `tags`.
+ *
+ * @example
+ * ```ts
+ * const seed: SeedFile = {
+ *   parameters: {
+ *     '/app/db-url': 'postgres://db',
+ *     '/app/token': { value: 's3cret', type: 'SecureString' },
+ *     '/app/flags': { versions: [{ value: 'a', labels: ['old'] }, { value: 'b', labels: ['prod'] }] },
+ *   },
+ *   secrets: { 'prod/db': '{"password":"p"}', 'prod/api': { versions: [{ value: 'old' }, { value: 'new' }] } },
+ * }
+ * ```
+ */
+export type SeedParameter =
+  | string
+  | {
+      value?: string
+      type?: ParameterType
+      labels?: string[]
+      versions?: { value: string; type?: ParameterType; labels?: string[]; description?: string; dataType?: string }[]
+      description?: string
+      tags?: Record<string, string>
+    }
+
+/**
+ * One secret in a seed or data file: a string, or versions (oldest first), each with its staging labels (default:
+ * the last one `AWSCURRENT`, the one before `AWSPREVIOUS`) and, in data files, its version id.
+ *
+ * @example
+ * ```ts
+ * const secret: SeedSecret = { versions: [{ value: 'v1' }, { value: 'v2', stages: ['AWSCURRENT'] }] }
+ * ```
+ */
+export type SeedSecret =
+  | string
+  | { description?: string; versions: { value: string; stages?: string[]; versionId?: string }[] }
+
+/**
+ * What `--seed FILE` and `--data FILE` hold (JSON): parameters and secrets.
+ *
+ * @example
+ * ```ts
+ * const file: SeedFile = { parameters: { '/app/db-url': 'postgres://db' }, secrets: { 'prod/db': 'p' } }
+ * ```
+ */
+export interface SeedFile {
+  parameters?: Record<string, SeedParameter>
+  secrets?: Record<string, SeedSecret>
+}
+
+const fail = (where: string, what: string): never => {
+  throw new TypeError(`seed ${where}: ${what}`)
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** Loads a seed or data file into the engines. Throws a `TypeError` naming the entry for anything malformed. */
+export const applySeed = (file: unknown, engine: ParameterEngine, secrets: SecretsEngine): void => {
+  if (!isRecord(file)) fail('file', 'must be a JSON object with "parameters" and/or "secrets"')
+  const { parameters = {}, secrets: secretSeeds = {} } = file as SeedFile
+  if (!isRecord(parameters)) fail('"parameters"', 'must be an object of name → value')
+  if (!isRecord(secretSeeds)) fail('"secrets"', 'must be an object of name → value')
+  for (const [name, seed] of Object.entries(parameters)) applyParameter(name, seed, engine)
+  for (const [name, seed] of Object.entries(secretSeeds)) applySecret(name, seed, secrets)
+}
+
+const applyParameter = (name: string, seed: SeedParameter, engine: ParameterEngine): void => {
+  if (typeof seed === 'string') {
+    engine.put(name, seed)
+    return
+  }
+  if (!isRecord(seed)) fail(`parameter ${name}`, 'must be a string or an object')
+  const versions = seed.versions ?? (seed.value === undefined ? [] : [{ value: seed.value, labels: seed.labels }])
+  if (!Array.isArray(versions) || versions.length === 0) fail(`parameter ${name}`, 'needs a "value" or "versions"')
+  for (const version of versions) {
+    if (!isRecord(version) || typeof version.value !== 'string') fail(`parameter ${name}`, 'a version needs a "value"')
+    const type = version.type ?? seed.type
+    const number = engine.put(name, version.value, type ? { type } : {})
+    if (version.labels?.length) engine.label(name, number, version.labels)
+    if (version.description !== undefined || version.dataType !== undefined || seed.description !== undefined) {
+      engine.annotate(name, number, {
+        description: version.description ?? seed.description,
+        dataType: version.dataType,
+      })
+    }
+  }
+  if (seed.versions && seed.labels?.length) engine.label(name, engine.get(name)?.version as number, seed.labels)
+  if (seed.tags) {
+    engine.handle('AddTagsToResource', {
+      ResourceType: 'Parameter',
+      ResourceId: name,
+      Tags: Object.entries(seed.tags).map(([Key, Value]) => ({ Key, Value })),
+    })
+  }
+}
+
+const applySecret = (name: string, seed: SeedSecret, secrets: SecretsEngine): void => {
+  if (typeof seed === 'string') {
+    secrets.put(name, seed)
+    return
+  }
+  if (!isRecord(seed) || !Array.isArray(seed.versions) || seed.versions.length === 0) {
+    fail(`secret ${name}`, 'must be a string or { versions: [{ value, stages? }] }')
+  }
+  const create: Record<string, unknown> = { Name: name }
+  if (seed.description !== undefined) create.Description = seed.description
+  secrets.handle('CreateSecret', create)
+  for (const version of seed.versions) {
+    if (!isRecord(version) || typeof version.value !== 'string') fail(`secret ${name}`, 'a version needs a "value"')
+    const put: Record<string, unknown> = { SecretId: name, SecretString: version.value }
+    if (version.stages) put.VersionStages = version.stages
+    if (version.versionId !== undefined) put.ClientRequestToken = version.versionId
+    secrets.handle('PutSecretValue', put)
+  }
+}
+
+interface Page<T> {
+  NextToken?: string
+  items: T[]
+}
+
+const pages = <T>(read: (token: string | undefined) => Page<T>): T[] => {
+  const all: T[] = []
+  let token: string | undefined
+  do {
+    const page = read(token)
+    all.push(...page.items)
+    token = page.NextToken
+  } while (token)
+  return all
+}
+
+interface History {
+  Value: string
+  Type: ParameterType
+  Labels: string[]
+  DataType: string
+  Description?: string
+}
+
+/**
+ * Everything the engines hold, in the seed file format, so `applySeed` restores it: every version of every
+ * parameter with its type, labels, description, data type and tags; every secret's labelled versions with their
+ * ids and stages. Not kept: version numbers (they restart from 1 if SSM had dropped old ones), a secret's
+ * deprecated (unlabelled) versions, and secrets scheduled for deletion.
+ */
+export const snapshot = (engine: ParameterEngine, secrets: SecretsEngine): SeedFile => {
+  const parameters: Record<string, SeedParameter> = {}
+  const names = pages<{ Name: string }>((NextToken) => {
+    const out = engine.handle('DescribeParameters', { MaxResults: 50, NextToken }) as {
+      Parameters: { Name: string }[]
+      NextToken?: string
+    }
+    return { items: out.Parameters, NextToken: out.NextToken }
+  }).map((p) => p.Name)
+  for (const name of names) {
+    const history = pages<History>((NextToken) => {
+      const out = engine.handle('GetParameterHistory', {
+        Name: name,
+        WithDecryption: true,
+        MaxResults: 50,
+        NextToken,
+      }) as { Parameters: History[]; NextToken?: string }
+      return { items: out.Parameters, NextToken: out.NextToken }
+    })
+    const { TagList } = engine.handle('ListTagsForResource', { ResourceType: 'Parameter', ResourceId: name }) as {
+      TagList: { Key: string; Value: string }[]
+    }
+    const entry: Exclude<SeedParameter, string> = {
+      versions: history.map((h) => {
+        const version: {
+          value: string
+          type: ParameterType
+          labels?: string[]
+          description?: string
+          dataType?: string
+        } = { value: h.Value, type: h.Type }
+        if (h.Labels.length > 0) version.labels = h.Labels
+        if (h.Description !== undefined) version.description = h.Description
+        if (h.DataType !== 'text') version.dataType = h.DataType
+        return version
+      }),
+    }
+    if (TagList.length > 0) entry.tags = Object.fromEntries(TagList.map((t) => [t.Key, t.Value]))
+    parameters[name] = entry
+  }
+  const secretEntries: Record<string, SeedSecret> = {}
+  const listed = pages<{ Name: string; Description?: string }>((NextToken) => {
+    const out = secrets.handle('ListSecrets', { MaxResults: 100, NextToken, SortOrder: 'asc' }) as {
+      SecretList: { Name: string; Description?: string }[]
+      NextToken?: string
+    }
+    return { items: out.SecretList, NextToken: out.NextToken }
+  })
+  for (const { Name, Description } of listed) {
+    const versions = pages<{ VersionId: string; VersionStages: string[]; CreatedDate: number }>((NextToken) => {
+      const out = secrets.handle('ListSecretVersionIds', { SecretId: Name, MaxResults: 100, NextToken }) as {
+        Versions: { VersionId: string; VersionStages: string[]; CreatedDate: number }[]
+        NextToken?: string
+      }
+      return { items: out.Versions, NextToken: out.NextToken }
+    })
+    const entry: Exclude<SeedSecret, string> = {
+      versions: versions.flatMap((v) => {
+        const value = secrets.get(Name, { versionId: v.VersionId })?.value
+        // Binary secrets have no place in a JSON seed file: they are left out.
+        return typeof value === 'string' ? [{ value, stages: v.VersionStages, versionId: v.VersionId }] : []
+      }),
+    }
+    if (Description !== undefined) entry.description = Description
+    if (entry.versions.length > 0) secretEntries[Name] = entry
+  }
+  return { parameters, secrets: secretEntries }
+}

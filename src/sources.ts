@@ -58,6 +58,17 @@ const once = <M>(load: () => Promise<M>): (() => M | Promise<M>) => {
   }
 }
 
+/**
+ * Starts loading at construction, while the module that builds the middleware is still loading: every import()
+ * of the store's modules begins then, never later from a round in the background (some loaders refuse an
+ * import that starts outside the code that ran them: jest, between a beforeAll and a test). A failure is left
+ * to the first fetch, which reports it and tries again.
+ */
+const start = (load: () => unknown): void => {
+  const loading = load()
+  if (loading instanceof Promise) loading.catch(() => undefined)
+}
+
 const then = <M, T>(value: M | Promise<M>, next: (value: M) => T): T | Promise<T> =>
   value instanceof Promise ? value.then(next) : next(value)
 
@@ -110,8 +121,9 @@ const ssmModules = once(async () => {
   return { SsmSource, sdk }
 })
 
-const ssmSource = (opts: ResolvedOptions): Source =>
-  new LazySource(
+const ssmSource = (opts: ResolvedOptions): Source => {
+  start(ssmModules)
+  return new LazySource(
     () =>
       then(ssmModules(), ({ SsmSource, sdk }) => {
         const client = createClient(opts.AwsClient ?? sdk.SSMClient, opts.awsClientOptions, opts)
@@ -119,18 +131,22 @@ const ssmSource = (opts: ResolvedOptions): Source =>
       }),
     SSM_SDK,
   )
+}
 
 const secretsManagerModules = once(() => import('./secrets-manager.js'))
+const secretsManagerSdk = once(
+  () => import(SECRETS_MANAGER_SDK) as Promise<SecretsManagerModule & { SecretsManagerClient: ClientClass }>,
+)
 
-const secretsManagerSource = (opts: ResolvedOptions): Source =>
-  new LazySource(
+const secretsManagerSource = (opts: ResolvedOptions): Source => {
+  start(secretsManagerModules)
+  start(secretsManagerSdk)
+  return new LazySource(
     () =>
       then(secretsManagerModules(), ({ SecretsManagerSource }) => {
-        // The Secrets Manager source loads its SDK itself, on its first fetch, and reports a missing one per secret.
+        // The Secrets Manager source takes its SDK on its first fetch, and reports a missing one per secret.
         const load = async () => {
-          const module = (await import(SECRETS_MANAGER_SDK)) as SecretsManagerModule & {
-            SecretsManagerClient: ClientClass
-          }
+          const module = await secretsManagerSdk()
           const Client = opts.secretsManager.AwsClient ?? module.SecretsManagerClient
           return { client: createClient(Client, opts.secretsManager.awsClientOptions, opts), module }
         }
@@ -138,6 +154,7 @@ const secretsManagerSource = (opts: ResolvedOptions): Source =>
       }),
     SECRETS_MANAGER_SDK,
   )
+}
 
 /** Sends each reference to the source that owns its kind, all at once. */
 class CompositeSource implements Source {

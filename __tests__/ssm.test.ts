@@ -176,7 +176,7 @@ describe('issue 10’s wire inputs through the real SSMClient', () => {
     )
     expect([result, seen.A, seen.B]).toEqual(['ok', canary('twitter'), undefined])
     expect(mw.stats().keys.B).toMatchObject({ rung: 'missing', reason: 'access_denied' })
-    const source = new SsmSource(() => new SSMClient(s.clientOptions))
+    const source = new SsmSource(() => new SSMClient(s.clientOptions), await import('@aws-sdk/client-ssm'))
     const out = new Map<string, Outcome>()
     await source.fetch([parseRef('/other-team/key')], new AbortController().signal, out)
     expect(out.get('/other-team/key')).toMatchObject({

@@ -1,3 +1,8 @@
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import middy from '@middy/core'
 import {
   type JsonValue,
@@ -6,7 +11,7 @@ import {
   type SecretsOptions,
   secrets,
 } from '../src/index.js'
-import { lambdaContext, useStore } from './support/harness.js'
+import { lambdaContext, runNode, useStore } from './support/harness.js'
 
 // Compile-time checks: `npm run typecheck` fails if a type here is wrong; the test runs the same code.
 const s = useStore()
@@ -105,5 +110,67 @@ describe('assignability', () => {
     const specific = secrets({ fetchData: { A: '/a' }, disablePrefetch: true })
     const general: SecretsMiddleware<SecretsOptions> = specific
     expect(general.stats().keys.A?.rung).toBe('pending')
+  })
+})
+
+// The type tests in __tests__/types/ compile against the built package's rolled-up .d.ts, as a user's project
+// does: every @ts-expect-error there must meet its error ("Unused '@ts-expect-error' directive" otherwise).
+const root = fileURLToPath(new URL('..', import.meta.url))
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
+
+describe('type tests (tsc on __tests__/types against dist/index.d.ts)', () => {
+  test('every expected type error happens and nothing else fails', async () => {
+    const result = await runNode([tsc, '-p', '__tests__/types/tsconfig.json', '--listFiles'], {}, 60_000)
+    const errors = result.out.split('\n').filter((line) => line.includes('error TS'))
+    expect(errors).toEqual([])
+    expect(result.code).toBe(0)
+    // The fixtures were compiled, against the built package's types (not the sources).
+    expect(result.out).toContain('__tests__/types/options.ts')
+    expect(result.out).toContain('__tests__/types/context.ts')
+    expect(result.out).toMatch(/\/dist\/index\.d\.ts/)
+  })
+
+  test('a project without the AWS SDK installed still compiles, and its context is still typed', async () => {
+    // The SDK config types are type-only imports: with skipLibCheck (tsc --init's default) they degrade to
+    // `any` where the SDK is not installed, and nothing else changes.
+    const dir = mkdtempSync(join(tmpdir(), 'middy-secrets-types-'))
+    try {
+      const modules = join(dir, 'node_modules')
+      mkdirSync(join(modules, 'middy-secrets'), { recursive: true })
+      mkdirSync(join(modules, '@types'), { recursive: true })
+      cpSync(join(root, 'dist'), join(modules, 'middy-secrets', 'dist'), { recursive: true })
+      cpSync(join(root, 'package.json'), join(modules, 'middy-secrets', 'package.json'))
+      for (const name of ['@middy', '@types/aws-lambda', '@types/node']) {
+        symlinkSync(join(root, 'node_modules', name), join(modules, name), 'dir')
+      }
+      writeFileSync(join(dir, 'package.json'), '{ "type": "module" }')
+      writeFileSync(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: { module: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: ['node'] },
+          files: ['handler.ts'],
+        }),
+      )
+      writeFileSync(
+        join(dir, 'handler.ts'),
+        `import { type SecretsContext, secrets } from 'middy-secrets'
+const options = { fetchData: { DB: 'secretsmanager:prod/db', PORT: { name: '/p', transform: 'number' } } } as const
+export const main = async (_event: unknown, context: SecretsContext<typeof options>) => {
+  const port: number = context.PORT
+  // @ts-expect-error still typed: a number is not a string
+  const wrong: string = context.PORT
+  // @ts-expect-error still typed: the Lambda context's own fields
+  const name: number = context.functionName
+  return [port, wrong, name, context.DB]
+}
+export const mw = secrets(options)
+`,
+      )
+      const result = await runNode([tsc, '-p', join(dir, 'tsconfig.json')], {}, 60_000)
+      expect(result.out).toBe('')
+      expect(result.code).toBe(0)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

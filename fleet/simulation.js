@@ -10,7 +10,7 @@
  * standard retry strategy inside `send()` (./retry.js).
  */
 import { secrets } from 'middy-secrets'
-import { MIN_LEAD } from '../dist/core/policy.js'
+import { MIN_LEAD } from '../dist-internal/policy.js'
 import { EventQueue } from './queue.js'
 import { exponential, prng } from './random.js'
 import { RetryQuota, retryDelay, STANDARD } from './retry.js'
@@ -472,6 +472,18 @@ export async function simulate(input = {}) {
   if (rotation.atMs !== undefined) queue.push({ type: ROTATE }, rotation.atMs)
 
   const drain = () => new Promise(setImmediate)
+
+  // middy-secrets loads a store's code and SDK on the first fetch of a map that names it (dynamic imports, in
+  // real time): load them once before virtual time starts, so that every container's rounds start at their
+  // virtual time. After this the loaded modules are handed to each new instance without waiting.
+  const warmUp = secrets({
+    fetchData: { WARM_UP: '/fleet/warm-up' },
+    AwsClient: class {
+      send = async () => ({ Parameters: [{ Name: '/fleet/warm-up', Value: 'fake' }] })
+    },
+    logger: {},
+  })
+  await warmUp.before({ event: {}, context: { getRemainingTimeInMillis: () => 10_000 }, internal: {} })
 
   try {
     while (queue.size > 0) {

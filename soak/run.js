@@ -13,7 +13,7 @@
 import { parseArgs } from 'node:util'
 import { SecretsError, secrets } from 'middy-secrets'
 // The package's own policy, not a copy of its formulas: the backoff cap and what counts as the store's answer.
-import { backoffCap, isAnswer } from '../dist/core/policy.js'
+import { backoffCap, isAnswer } from '../dist-internal/policy.js'
 import { between, exponential, pick, streams } from './random.js'
 import { createEngine, createWorld, NAMES, PATHS, SEVERITY, schedule, versionedValue, versionOf } from './world.js'
 

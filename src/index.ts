@@ -10,14 +10,18 @@ export type {
   KeyStats,
   LogEvent,
   Logger,
+  Milliseconds,
   ParameterSpec,
   Rung,
   SecretsContext,
+  SecretsManagerOptions,
   SecretsOptions,
   SecretsStats,
   SecretValue,
   SecretValues,
+  ShapeOf,
   Transform,
+  TransformResult,
 } from './types.js'
 
 import { secrets as middleware } from './middleware.js'

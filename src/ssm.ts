@@ -1,4 +1,4 @@
-import { GetParametersByPathCommand, GetParametersCommand } from '@aws-sdk/client-ssm'
+import type { GetParametersByPathCommand, GetParametersCommand } from '@aws-sdk/client-ssm'
 import { classifyError } from './errors.js'
 import type { ParameterRef } from './parameter.js'
 import type { Outcome, Source } from './source.js'
@@ -11,6 +11,12 @@ export const BATCH_SIZE = 10
  * `NextToken` (or repeats one) ends the path's fetch with `invalid_response` instead of calling forever.
  */
 export const MAX_PAGES = 100
+
+/** What the source needs of `@aws-sdk/client-ssm`: loaded on first use, never at import. */
+export interface SsmModule {
+  GetParametersCommand: typeof GetParametersCommand
+  GetParametersByPathCommand: typeof GetParametersByPathCommand
+}
 
 const NOT_FOUND: Outcome = { ok: false, failure: { reason: 'not_found' } }
 const INVALID_RESPONSE: Outcome = { ok: false, failure: { reason: 'invalid_response' } }
@@ -102,7 +108,10 @@ export class SsmSource implements Source {
   private readonly alone = new Set<string>()
   private client: AwsClientLike | undefined
 
-  constructor(private readonly createClient: () => AwsClientLike) {}
+  constructor(
+    private readonly createClient: () => AwsClientLike,
+    private readonly sdk: SsmModule,
+  ) {}
 
   async fetch(refs: readonly ParameterRef[], signal: AbortSignal, out: Map<string, Outcome>): Promise<void> {
     this.client ??= this.createClient()
@@ -126,7 +135,7 @@ export class SsmSource implements Source {
     let result: unknown
     try {
       result = await this.send(
-        new GetParametersCommand({ Names: batch.map((ref) => ref.id), WithDecryption: true }),
+        new this.sdk.GetParametersCommand({ Names: batch.map((ref) => ref.id), WithDecryption: true }),
         signal,
       )
     } catch (error) {
@@ -162,7 +171,7 @@ export class SsmSource implements Source {
           return
         }
         const result = await this.send(
-          new GetParametersByPathCommand({
+          new this.sdk.GetParametersByPathCommand({
             // AWS documents and authorizes the path without its trailing slash: /shared/db, not /shared/db/.
             Path: ref.name === '/' ? '/' : ref.name.slice(0, -1),
             Recursive: ref.recursive,

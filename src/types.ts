@@ -1,3 +1,5 @@
+import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager'
+import type { SSMClient, SSMClientConfig } from '@aws-sdk/client-ssm'
 import type { Context } from 'aws-lambda'
 import type { FailureInfo, Reason } from './errors.js'
 
@@ -38,6 +40,7 @@ export interface ParameterSpec {
   readonly name: string
   /** Secrets Manager only: the version stage to read. Default `AWSCURRENT`. */
   readonly versionStage?: string
+  /** How the raw string becomes the handler's value. Default: none, the string itself. */
   readonly transform?: Transform
   /** Default `true`: a missing value fails the invocation. `false` leaves it `undefined`. */
   readonly required?: boolean
@@ -69,9 +72,13 @@ export type FetchData = { readonly [key: string]: string | ParameterSpec }
  * ```
  */
 export interface Logger {
+  /** Routine events: each fetch and its timing. Default: silent. */
   debug?: (message: string, event: LogEvent) => void
+  /** Events that need no attention (none are logged at this level today). Default: silent. */
   info?: (message: string, event: LogEvent) => void
+  /** A key entering or leaving degraded service (stale, environment, missing). Default: `console.warn`. */
   warn?: (message: string, event: LogEvent) => void
+  /** An invocation failed for want of a value; `onChange` threw. Default: `console.error`. */
   error?: (message: string, event: LogEvent) => void
 }
 
@@ -88,6 +95,7 @@ export interface Logger {
  * ```
  */
 export interface LogEvent {
+  /** What happened: `fetched`, `degraded`, `recovered`, `unavailable`, `onChange_failed`. */
   readonly event: string
   readonly [field: string]:
     | string
@@ -127,11 +135,22 @@ export interface Clock {
  * ```
  */
 export interface AwsClientLike {
+  /** Sends one SDK command; the middleware passes an abort signal bounded by `fetchTimeout`. */
   send(command: any, options?: { abortSignal?: AbortSignal }): Promise<any>
 }
 
 /**
- * Options of {@link secrets}. Only `fetchData` is required; see the README for each default.
+ * Milliseconds: every duration option is in milliseconds (Powertools' `maxAge` is in seconds).
+ *
+ * @example
+ * ```ts
+ * const cacheExpiry: Milliseconds = 5 * 60_000 // five minutes
+ * ```
+ */
+export type Milliseconds = number
+
+/**
+ * Options of {@link secrets}. Only `fetchData` is required.
  *
  * @example
  * ```ts
@@ -142,23 +161,102 @@ export interface AwsClientLike {
  * ```
  */
 export interface SecretsOptions<F extends FetchData = FetchData> {
+  /**
+   * Key → parameter: a name, `name:version`, `name:label`, a parameter ARN, a path ending in `/`, a secret as
+   * `secretsmanager:<id>`, or a {@link ParameterSpec}. Declare the options `as const` (or inline them in
+   * `secrets()`) so each key's type follows its entry.
+   */
   readonly fetchData: F
+  /**
+   * Put each value on `context[key]` (values are always on `request.internal` too).
+   * @defaultValue `true`
+   */
   readonly setToContext?: boolean
+  /**
+   * Hold each value in `process.env[key]` (strings only) before every invocation. A dumped environment shows
+   * every value: opt in only where code reads `process.env`, one instance per process.
+   * @defaultValue `false`
+   */
   readonly setToEnv?: boolean
-  readonly cacheExpiry?: number
+  /**
+   * Milliseconds a fetched value counts as fresh; `-1` never refreshes, `0` fetches on every invocation.
+   * @defaultValue `300000` (5 minutes)
+   */
+  readonly cacheExpiry?: Milliseconds
+  /**
+   * Fraction, 0 to 1: each refresh is scheduled up to this fraction of `cacheExpiry` early, at random, so a
+   * fleet does not refresh in step.
+   * @defaultValue `0.1`
+   */
   readonly jitter?: number
-  readonly staleWhileRevalidate?: number
-  readonly staleIfError?: number
+  /**
+   * Milliseconds past expiry during which the expired value is still served at once while a background
+   * refresh runs (for functions invoked less often than `cacheExpiry`).
+   * @defaultValue `0`
+   */
+  readonly staleWhileRevalidate?: Milliseconds
+  /**
+   * Milliseconds past expiry that the last good value may still be served while the store fails.
+   * @defaultValue `86400000` (24 hours)
+   */
+  readonly staleIfError?: Milliseconds
+  /**
+   * When the store cannot give a value, serve the deploy-time `process.env[key]` (as it was before this
+   * package wrote to it).
+   * @defaultValue `true`
+   */
   readonly fallbackToEnv?: boolean
-  readonly fetchTimeout?: number
+  /**
+   * Milliseconds an invocation may wait for a fetch, never past its remaining time less a margin; also the
+   * HTTP request and connection timeout of the SDK client.
+   * @defaultValue `2000`
+   */
+  readonly fetchTimeout?: Milliseconds
+  /**
+   * Do not start fetching when the middleware is created (Lambda's init phase), only at the first invocation.
+   * @defaultValue `false`
+   */
   readonly disablePrefetch?: boolean
-  readonly awsClientOptions?: Readonly<Record<string, unknown>>
-  readonly AwsClient?: new (config: any) => AwsClientLike
-  readonly awsClientCapture?: (client: any) => any
+  /**
+   * Passed to `new SSMClient(...)` (and to the Secrets Manager client unless `secretsManager.awsClientOptions`
+   * is given): `region`, `endpoint`, `credentials` (e.g. `fromTemporaryCredentials` for another account),
+   * `maxAttempts`… A `requestHandler` given here replaces the one built from `fetchTimeout`.
+   * @defaultValue `{}`
+   */
+  readonly awsClientOptions?: Readonly<SSMClientConfig>
+  /**
+   * The Parameter Store client class.
+   * @defaultValue `SSMClient` from `@aws-sdk/client-ssm`
+   */
+  readonly AwsClient?: new (
+    config: SSMClientConfig,
+  ) => AwsClientLike
+  /**
+   * Applied to each client made, e.g. X-Ray's `captureAWSv3Client`. Its result is used as the client when it
+   * has a `send` method; otherwise the client itself.
+   * @defaultValue none
+   */
+  readonly awsClientCapture?: (client: SSMClient | SecretsManagerClient) => unknown
+  /**
+   * Called with the keys whose value changed after a refresh (rebuild a connection pool when a password
+   * rotates). Never called with values.
+   * @defaultValue none
+   */
   readonly onChange?: (keys: string[]) => void
+  /**
+   * Where structured events go (never values): the Powertools Logger and `console` fit.
+   * @defaultValue warnings and errors to `console`; debug and info silent
+   */
   readonly logger?: Logger
+  /**
+   * Every time and random decision goes through it: for tests and simulations.
+   * @defaultValue real time and `Math.random`
+   */
   readonly clock?: Clock
-  /** For entries read from Secrets Manager (`secretsmanager:<id>`). */
+  /**
+   * For entries read from Secrets Manager (`secretsmanager:<id>`).
+   * @defaultValue `{}`
+   */
   readonly secretsManager?: SecretsManagerOptions
 }
 
@@ -173,19 +271,35 @@ export interface SecretsOptions<F extends FetchData = FetchData> {
  */
 export interface SecretsManagerOptions {
   /**
-   * Default `false`: one `GetSecretValue` per secret, all at once (its quota is ~10,000 per second).
+   * `false`: one `GetSecretValue` per secret, all at once (its quota is ~10,000 per second).
    * `true`: `BatchGetSecretValue` with up to 20 ids per call (~100 calls per second per account).
+   * @defaultValue `false`
    */
   readonly batch?: boolean
-  /** Default: the top-level `awsClientOptions`. */
-  readonly awsClientOptions?: Readonly<Record<string, unknown>>
-  /** Default: `SecretsManagerClient`. */
+  /**
+   * Passed to `new SecretsManagerClient(...)`.
+   * @defaultValue the top-level `awsClientOptions`
+   */
+  readonly awsClientOptions?: Readonly<SecretsManagerClientConfig>
+  /**
+   * The Secrets Manager client class.
+   * @defaultValue `SecretsManagerClient` from `@aws-sdk/client-secrets-manager`
+   */
   readonly AwsClient?: new (
-    config: any,
+    config: SecretsManagerClientConfig,
   ) => AwsClientLike
 }
 
-type TransformResult<T> = T extends 'json'
+/**
+ * The type a transform gives: `'json'` a {@link JsonValue}, `'number'` a number, `'boolean'` a boolean,
+ * `'stringList'` a string array, a function its return type, none a string.
+ *
+ * @example
+ * ```ts
+ * type Port = TransformResult<'number'> // number
+ * ```
+ */
+export type TransformResult<T> = T extends 'json'
   ? JsonValue
   : T extends 'number'
     ? number
@@ -197,7 +311,24 @@ type TransformResult<T> = T extends 'json'
           ? R
           : string
 
-type Shaped<N, V> = N extends `secretsmanager:${string}` ? V : N extends `${string}/` ? Record<string, V> : V
+/**
+ * How an entry's name shapes its value: a path (a name ending in `/`) gives an object of relative name →
+ * value, any other name the value itself. A name typed only as `string` (options declared without
+ * `as const`) could be either, so it gives both and the handler has to narrow.
+ *
+ * @example
+ * ```ts
+ * type Db = ShapeOf<'/shared/db/', string> // Record<string, string>
+ * type Unknown = ShapeOf<string, string> // string | Record<string, string>
+ * ```
+ */
+export type ShapeOf<N, V> = string extends N
+  ? V | Record<string, V>
+  : N extends `secretsmanager:${string}`
+    ? V
+    : N extends `${string}/`
+      ? Record<string, V>
+      : V
 
 /**
  * The type a handler sees for one entry of `fetchData`.
@@ -209,9 +340,11 @@ type Shaped<N, V> = N extends `secretsmanager:${string}` ? V : N extends `${stri
  * ```
  */
 export type SecretValue<E> = E extends string
-  ? Shaped<E, string>
+  ? ShapeOf<E, string>
   : E extends { readonly name: infer N; readonly transform?: infer T }
-    ? Shaped<N, TransformResult<T>> | (E extends { readonly required: false } ? undefined : never)
+    ? // `undefined` where the entry may be missing: `required` false, or only known to be a boolean
+        | ShapeOf<N, TransformResult<T>>
+        | ('required' extends keyof E ? (false extends E['required' & keyof E] ? undefined : never) : never)
     : never
 
 /**
@@ -262,7 +395,9 @@ export type Rung = 'fresh' | 'stale' | 'env' | 'missing' | 'pending'
  * ```
  */
 export interface KeyStats {
+  /** The parameter (or secret) the key reads, as given in `fetchData`. */
   readonly parameter: string
+  /** The rung of the ladder serving the key now. */
   readonly rung: Rung
   /** Milliseconds since the value served now was fetched from the store; undefined for env or missing. */
   readonly ageMs: number | undefined
@@ -282,6 +417,7 @@ export interface KeyStats {
  * ```
  */
 export interface SecretsStats {
+  /** Per key of `fetchData`. */
   readonly keys: Readonly<Record<string, KeyStats>>
   /** Store API calls made by this middleware instance so far. */
   readonly storeCalls: number

@@ -211,7 +211,7 @@ describe('3. a GetParameters batch denied as a whole is split in the same round'
     const store = new FakeStore()
     store.put('/a', 'a')
     store.denied.add('/b')
-    const source = new SsmSource(() => new store.Client())
+    const source = new SsmSource(() => new store.Client(), await import('@aws-sdk/client-ssm'))
     const out = new Map<string, Outcome>()
     await source.fetch([parseRef('/a'), parseRef('/b')], new AbortController().signal, out)
     expect(out.get('/a')).toEqual({ ok: true, raw: 'a' })

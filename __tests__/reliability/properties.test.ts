@@ -501,7 +501,7 @@ describe('exact matching', () => {
           results.push({ Name: '/m/stray', Value: 'stray', ARN: arnOf('/m/stray') })
           return { ...answer, Parameters: results }
         }
-        const source = new SsmSource(() => new store.Client())
+        const source = new SsmSource(() => new store.Client(), await import('@aws-sdk/client-ssm'))
         const out = new Map<string, Outcome>()
         await source.fetch(
           ids.map((id) => parseRef(id)),

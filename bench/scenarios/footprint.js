@@ -71,14 +71,10 @@ const bundle = async (id) => {
   return { code, bytes: code.length, gzip: gzipSync(code).length }
 }
 
-/**
- * Bytes of minified output per source file: where the size goes. dist/index.js is already one bundle, so this
- * bundles src/index.ts (esbuild reads the TypeScript) with the same settings; the total matches the dist figure
- * within a few bytes.
- */
-const breakdown = async () => {
-  const result = await build({
-    stdin: { contents: "export { secrets } from './src/index.ts'", resolveDir: ROOT, loader: 'ts' },
+const STORES = { 'src/ssm.ts': 'SSM entries', 'src/secrets-manager.ts': 'Secrets Manager entries' }
+
+const minified = (options) =>
+  build({
     bundle: true,
     minify: true,
     format: 'esm',
@@ -87,20 +83,89 @@ const breakdown = async () => {
     write: false,
     metafile: true,
     logLevel: 'silent',
+    ...options,
   })
-  const inputs = Object.entries(Object.values(result.metafile.outputs)[0].inputs)
+
+const inputsOf = (result) =>
+  Object.entries(Object.values(result.metafile.outputs)[0].inputs)
+    .map(([file, { bytesInOutput }]) => ({ file, bytes: bytesInOutput }))
+    .filter((entry) => entry.bytes > 0)
+
+/**
+ * Bytes of minified output per source file, and when each loads: the core at import, each store's module only
+ * when a map names that store. Bundles the sources (esbuild reads the TypeScript) the way scripts/build.js lays
+ * out dist/: the entry with the store modules left out, each store module on its own.
+ */
+const breakdown = async () => {
+  const storesOut = {
+    name: 'stores-out',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/(ssm|secrets-manager)\.js$/ }, ({ path }) => ({ path, external: true }))
+    },
+  }
+  const core = await minified({
+    stdin: { contents: "export { secrets } from './src/index.ts'", resolveDir: ROOT, loader: 'ts' },
+    plugins: [storesOut],
+  })
+  const files = inputsOf(core).map((f) => ({ ...f, loaded: 'at import' }))
+  for (const [store, loaded] of Object.entries(STORES)) {
+    const result = await minified({ entryPoints: [`${ROOT}${store}`] })
+    for (const f of inputsOf(result)) files.push({ ...f, loaded: `with ${loaded}` })
+  }
+  return { files: files.sort((a, b) => a.loaded.localeCompare(b.loaded) || b.bytes - a.bytes) }
+}
+
+/**
+ * An SSM-only handler as a user bundles it: esbuild with splitting (as serverless-esbuild and SAM can), so that
+ * what loads at import, what loads at the first fetch and what never loads are separate files. Without
+ * splitting (CDK's NodejsFunction) the store modules are in the one file, wrapped to run only on demand.
+ */
+const ssmOnly = async () => {
+  const contents = `import middy from '@middy/core'
+import { secrets } from './dist/index.js'
+export const handler = middy().use(secrets({ fetchData: { TOKEN: '/bots/token' } })).handler(async (_e, c) => c.TOKEN)`
+  const result = await build({
+    stdin: { contents, resolveDir: ROOT, loader: 'js', sourcefile: 'ssm-only-handler.js' },
+    bundle: true,
+    minify: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    outdir: `${BUNDLES}ssm-only`,
+    external: ['@aws-sdk/*', '@smithy/*', '@middy/*'],
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  })
+  const outputs = result.metafile.outputs
+  const entry = Object.keys(outputs).find((file) => outputs[file].entryPoint !== undefined)
+  const atImport = new Set()
+  const visit = (file) => {
+    if (atImport.has(file)) return
+    atImport.add(file)
+    for (const i of outputs[file].imports) if (i.kind === 'import-statement' && !i.external) visit(i.path)
+  }
+  visit(entry)
+  const group = (files) => ({
+    bytes: files.reduce((sum, file) => sum + outputs[file].bytes, 0),
+    inputs: files.flatMap((file) => Object.keys(outputs[file].inputs)),
+  })
+  const rest = Object.keys(outputs).filter((file) => !atImport.has(file) && file.endsWith('.js'))
+  const storeOf = (name) => rest.filter((file) => Object.keys(outputs[file].inputs).some((i) => i.endsWith(name)))
+  const loaded = group([...atImport])
   return {
-    files: inputs
-      .map(([file, { bytesInOutput }]) => ({ file, bytes: bytesInOutput }))
-      .filter((entry) => entry.bytes > 0)
-      .sort((a, b) => b.bytes - a.bytes),
+    atImport: loaded,
+    onFirstFetch: group(storeOf('stores/ssm.js')),
+    neverLoaded: group(storeOf('stores/secrets-manager.js')),
+    secretsManagerCodeLoaded: loaded.inputs.some((i) => i.includes('secrets-manager')),
   }
 }
 
 /**
  * @param {{ runs: number, progress: (s: string) => void }} o
  * @returns {{ rows: { [id]: { importMedianMs, importMinMs, bundledImportMedianMs, bundledImportMinMs, bytes, gzip } },
- *   sdk: { importMedianMs, importMinMs }, breakdown: { files: { file: string, bytes: number }[] },
+ *   sdk: { importMedianMs, importMinMs }, breakdown: { files: { file: string, bytes: number, loaded: string }[] },
+ *   ssmOnly: { atImport, onFirstFetch, neverLoaded: { bytes, inputs }, secretsManagerCodeLoaded: boolean },
  *   size: { readableBytes, readableMedianMs, minifiedBytes, minifiedMedianMs, runs } }}
  */
 export const footprint = async ({ runs, progress }) => {
@@ -159,5 +224,5 @@ export const footprint = async ({ runs, progress }) => {
     minifiedMedianMs: median(sizes.minified.ms),
     runs: sizes.readable.ms.length,
   }
-  return { rows, sdk, size, breakdown: await breakdown() }
+  return { rows, sdk, size, breakdown: await breakdown(), ssmOnly: await ssmOnly() }
 }

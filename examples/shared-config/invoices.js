@@ -14,3 +14,6 @@ const listInvoices = (db) => async (event, context) => {
 
 /** `createHandler(overrides)` for tests and the demo; `handler` is the entry point serverless.yml names: `invoices.handler`. */
 export const { createHandler, handler } = databaseFunction(listInvoices)
+
+/** This function's map (db.js's parameters), for the least-privilege check of serverless.yml's roles. */
+export { dbParameters as fetchData } from './db.js'

@@ -1,0 +1,38 @@
+// Type tests against the built package's rolled-up .d.ts (middy-secrets resolves to this repository's dist/):
+// each @ts-expect-error must meet an error, or tsc fails with "Unused '@ts-expect-error' directive".
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers'
+import AWSXRay from 'aws-xray-sdk-core'
+import { type KeyStats, type Reason, type SecretsOptions, secrets } from 'middy-secrets'
+
+// awsClientOptions is the SSM client's own config: completion, and typos refused.
+secrets({ fetchData: { A: '/a' }, awsClientOptions: { region: 'eu-west-1', maxAttempts: 2 } })
+secrets({
+  fetchData: { A: '/a' },
+  awsClientOptions: {
+    credentials: fromTemporaryCredentials({ params: { RoleArn: 'arn:aws:iam::123456789012:role/r' } }),
+  },
+})
+// @ts-expect-error a typo of region
+secrets({ fetchData: { A: '/a' }, awsClientOptions: { regoin: 'eu-west-1' } })
+// @ts-expect-error maxAttempts is a number
+secrets({ fetchData: { A: '/a' }, awsClientOptions: { maxAttempts: '2' } })
+// @ts-expect-error the Secrets Manager client's config too
+secrets({ fetchData: { A: 'secretsmanager:a' }, secretsManager: { awsClientOptions: { regoin: 'eu-west-1' } } })
+
+// X-Ray's capture fits awsClientCapture as it is; a capture that expects something else does not.
+secrets({ fetchData: { A: '/a' }, awsClientCapture: AWSXRay.captureAWSv3Client })
+// @ts-expect-error the client is not a string
+secrets({ fetchData: { A: '/a' }, awsClientCapture: (client: string) => client })
+// @ts-expect-error AwsClient must be constructible with the client config
+secrets({ fetchData: { A: '/a' }, AwsClient: (config: unknown) => config })
+
+// Durations are numbers of milliseconds.
+// @ts-expect-error not a string
+secrets({ fetchData: { A: '/a' }, cacheExpiry: '5m' })
+
+// A reason is one of the known reasons, not any string.
+const reason: Reason | undefined = ({} as KeyStats).reason
+// @ts-expect-error not a reason
+const wrongReason: KeyStats['reason'] = 'because'
+export const options: SecretsOptions = { fetchData: { A: '/a' } }
+export { reason, wrongReason }

@@ -7,9 +7,7 @@ const local = fileURLToPath(new URL('../packages/local/src/', import.meta.url))
 // Recursive: public types live in src/core/ and src/sources/ too.
 const below = (dir: string): string[] =>
   readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => `${dir}${f}`)
-const files = [...below(src), ...below(local)].filter(
-  (f) => f.endsWith('.ts'),
-)
+const files = [...below(src), ...below(local)].filter((f) => f.endsWith('.ts'))
 const sources = files.map((f) => readFileSync(f, 'utf8'))
 
 const exportedNames = (entry: string): string[] => {

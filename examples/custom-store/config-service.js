@@ -34,7 +34,7 @@ export const httpConfigSource = (baseUrl) => ({
       const response = await fetch(url, { signal })
       if (!response.ok) return failAll({ reason: reasonOf(response.status), httpStatus: response.status })
       body = await response.json()
-    } catch (error) {
+    } catch {
       // Never the error's message: it could quote what the service sent.
       return failAll({ reason: signal.aborted ? 'timed_out' : 'unreachable' })
     }

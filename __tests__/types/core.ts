@@ -62,13 +62,12 @@ const vault: Source = {
 secrets({ fetchData: { A: 'vault:a' }, stores: { vault } })
 // @ts-expect-error a source has fetch() and calls
 secrets({ fetchData: { A: 'vault:a' }, stores: { vault: { fetch: async () => {} } } })
-// @ts-expect-error an answer is a value or a reason, not anything
 export const badSource: Source = {
   calls: 0,
-  fetch: async (refs, _signal, out) => void out.set(refs[0]!.id, { ok: true, raw: 3 }),
-}
-// @ts-expect-error a reason is one of the package's reasons
-export const badReason: Source = {
-  calls: 0,
-  fetch: async (refs, _signal, out) => void out.set(refs[0]!.id, { ok: false, failure: { reason: 'oops' } }),
+  async fetch(refs, _signal, out) {
+    // @ts-expect-error a raw value is a string or an object of strings
+    out.set(refs[0]!.id, { ok: true, raw: 3 })
+    // @ts-expect-error a reason is one of the package's reasons
+    out.set(refs[0]!.id, { ok: false, failure: { reason: 'oops' } })
+  },
 }

@@ -27,7 +27,9 @@ import {
 import { median, since } from '../stats.js'
 
 export const WITH_ENV = 'middy-secrets setToEnv'
-export const WARM_IDS = [MIDDY_SECRETS, WITH_ENV, CREATE_SECRETS, ...COMPETING.slice(1)]
+/** middy-secrets in a process started with --disallow-code-generation-from-strings (hardened runtimes, scanners). */
+export const HARDENED = 'middy-secrets, no code generation'
+export const WARM_IDS = [MIDDY_SECRETS, HARDENED, WITH_ENV, CREATE_SECRETS, ...COMPETING.slice(1)]
 const WARM_EXPIRY_MS = 300_000
 const CHILD = fileURLToPath(new URL('../warm-child.js', import.meta.url))
 
@@ -93,7 +95,7 @@ export const measureHere = async ({ store, id, sizes, rounds, blockMs, warmUpMs 
     const made =
       id === WITH_ENV
         ? create(MIDDY_SECRETS, store, params, { expiryMs: WARM_EXPIRY_MS, setToEnv: true })
-        : create(id, store, params, { expiryMs: WARM_EXPIRY_MS })
+        : create(id === HARDENED ? MIDDY_SECRETS : id, store, params, { expiryMs: WARM_EXPIRY_MS })
     // Without middy, measured against the same plain handler without get().
     const base = id === CREATE_SECRETS ? plainBare(params) : bare(params)
     try {
@@ -144,7 +146,8 @@ export const warm = async ({ sizes, processes, rounds, blockMs, warmUpMs, latenc
   for (let p = 0; p < processes; p++) {
     for (const id of rotate(ids, p)) {
       const args = { id, sizes, rounds, blockMs, warmUpMs, latencyMs }
-      const { stdout } = await run(process.execPath, ['--no-warnings', CHILD, JSON.stringify(args)], {
+      const flags = id === HARDENED ? ['--disallow-code-generation-from-strings'] : []
+      const { stdout } = await run(process.execPath, ['--no-warnings', ...flags, CHILD, JSON.stringify(args)], {
         timeout: 120_000,
         maxBuffer: 16 * 1024 * 1024,
       })

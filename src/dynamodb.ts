@@ -219,7 +219,7 @@ export class DynamoDbSource implements Source {
   private settle(items: readonly Wanted[], out: Map<string, Outcome>, outcome: (item: Wanted) => Outcome[]): void {
     for (const item of items) {
       const outcomes = outcome(item)
-      item.refs.forEach(({ ref }, i) => out.set(ref.id, outcomes[i] ?? (outcomes[0] as Outcome)))
+      for (const [i, { ref }] of item.refs.entries()) out.set(ref.id, outcomes[i] ?? (outcomes[0] as Outcome))
     }
   }
 

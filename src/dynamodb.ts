@@ -1,3 +1,4 @@
+import type { AttributeValue, BatchGetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb'
 import type { DynamoDbTarget } from './dynamodb-entry.js'
 import type { FailureInfo, Reason } from './errors.js'
 import { classifyError } from './errors.js'
@@ -22,8 +23,8 @@ const RETRY_BASE_MS = 50
 
 /** What the source needs of `@aws-sdk/client-dynamodb`: loaded on first use, never at import. */
 export interface DynamoDbModule {
-  BatchGetItemCommand: new (input: object) => unknown
-  QueryCommand: new (input: object) => unknown
+  BatchGetItemCommand: typeof BatchGetItemCommand
+  QueryCommand: typeof QueryCommand
 }
 
 export interface DynamoDbSourceOptions {
@@ -205,8 +206,8 @@ export class DynamoDbSource implements Source {
     return await this.client.send(command, { abortSignal: signal })
   }
 
-  private requestOf(items: readonly Wanted[]): Record<string, { Keys: Attrs[]; ConsistentRead?: boolean }> {
-    const request: Record<string, { Keys: Attrs[]; ConsistentRead?: boolean }> = {}
+  private requestOf(items: readonly Wanted[]) {
+    const request: Record<string, { Keys: Record<string, AttributeValue>[]; ConsistentRead?: boolean }> = {}
     for (const [table, group] of byTable(items)) {
       request[table] = {
         Keys: group.map((item) => ({ [item.keyAttr]: { S: item.key } })),
@@ -296,7 +297,8 @@ export class DynamoDbSource implements Source {
             ExpressionAttributeNames: { '#k': target.keyAttr },
             ExpressionAttributeValues: { ':k': { S: target.key } },
             ...(this.options.consistentRead ? { ConsistentRead: true } : {}),
-            ...(start ? { ExclusiveStartKey: start } : {}),
+            // Sent back as the store gave it: its shape was checked to be an object, its content is the store's.
+            ...(start ? { ExclusiveStartKey: start as Record<string, AttributeValue> } : {}),
           }),
           signal,
         )

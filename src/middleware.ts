@@ -4,7 +4,7 @@ import { Cache, type Log } from './core/cache.js'
 import { envRegistry, syncEnv } from './env.js'
 import { resolveOptions } from './options.js'
 import { createPrepare } from './prepare.js'
-import { createSource } from './sources.js'
+import { createSource } from './sources/registry.js'
 import type { FetchData, SecretsOptions, SecretsStats, SecretValues } from './types.js'
 import { compileWriter } from './writer.js'
 

@@ -5,6 +5,7 @@ export { secrets } from './middleware.js'
 export type {
   AwsClientLike,
   Clock,
+  DynamoDbOptions,
   FetchData,
   JsonValue,
   KeyStats,

@@ -1,3 +1,4 @@
+import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
 import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager'
 import type { SSMClient, SSMClientConfig } from '@aws-sdk/client-ssm'
 import type { Context } from 'aws-lambda'
@@ -35,11 +36,18 @@ export type Transform = 'stringList' | 'json' | 'number' | 'boolean' | ((raw: st
 export interface ParameterSpec {
   /**
    * A name, `name:version`, `name:label`, a parameter ARN, or a path ending in `/`; or a Secrets Manager
-   * secret as `secretsmanager:<name or ARN>` (or a secret ARN).
+   * secret as `secretsmanager:<name or ARN>` (or a secret ARN); or a DynamoDB item as `dynamodb:<table>/<id>`, or
+   * every item of its partition as `dynamodb:<table>/<id>/`.
    */
   readonly name: string
   /** Secrets Manager only: the version stage to read. Default `AWSCURRENT`. */
   readonly versionStage?: string
+  /** DynamoDB only: the partition key attribute, a string (`S`) key. Default `'id'`. */
+  readonly keyAttr?: string
+  /** DynamoDB partitions only: the attribute whose value names each item in the object. Default `'sk'`. */
+  readonly sortAttr?: string
+  /** DynamoDB only: the attribute holding the value, a string (`S`) or number (`N`). Default `'value'`. */
+  readonly valueAttr?: string
   /** How the raw string becomes the handler's value. Default: none, the string itself. */
   readonly transform?: Transform
   /** Default `true`: a missing value fails the invocation. `false` leaves it `undefined`. */
@@ -258,6 +266,41 @@ export interface SecretsOptions<F extends FetchData = FetchData> {
    * @defaultValue `{}`
    */
   readonly secretsManager?: SecretsManagerOptions
+  /**
+   * For entries read from DynamoDB (`dynamodb:<table>/<id>`).
+   * @defaultValue `{}`
+   */
+  readonly dynamodb?: DynamoDbOptions
+}
+
+/**
+ * How items are read from DynamoDB. The client comes from the optional peer dependency `@aws-sdk/client-dynamodb`,
+ * loaded only when the map names a DynamoDB entry.
+ *
+ * @example
+ * ```ts
+ * secrets({ fetchData: { FLAGS: 'dynamodb:config/flags/' }, dynamodb: { consistentRead: true } })
+ * ```
+ */
+export interface DynamoDbOptions {
+  /**
+   * Strongly consistent reads: a change is seen at once instead of within about a second, for twice the read
+   * capacity (1 RCU per 4 KB of item instead of 0.5).
+   * @defaultValue `false`
+   */
+  readonly consistentRead?: boolean
+  /**
+   * Passed to `new DynamoDBClient(...)`.
+   * @defaultValue the top-level `awsClientOptions`
+   */
+  readonly awsClientOptions?: Readonly<DynamoDBClientConfig>
+  /**
+   * The DynamoDB client class.
+   * @defaultValue `DynamoDBClient` from `@aws-sdk/client-dynamodb`
+   */
+  readonly AwsClient?: new (
+    config: DynamoDBClientConfig,
+  ) => AwsClientLike
 }
 
 /**

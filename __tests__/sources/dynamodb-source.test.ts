@@ -4,10 +4,9 @@
  * malformed or endless answers, a denial).
  */
 import { BatchGetItemCommand, DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb'
-import { BATCH_KEYS, DynamoDbSource, MAX_PAGES, UNPROCESSED_RETRIES } from '../../src/dynamodb.js'
-import { DYNAMODB, type DynamoDbFields, dynamoDbId, parseDynamoDb } from '../../src/dynamodb-entry.js'
-import type { ParameterRef } from '../../src/parameter.js'
-import type { Outcome } from '../../src/source.js'
+import { type DynamoDbRef, parseDynamoDb } from '../../src/sources/dynamodb.js'
+import type { Outcome } from '../../src/sources/source.js'
+import { BATCH_KEYS, DynamoDbSource, MAX_PAGES, UNPROCESSED_RETRIES } from '../../src/sources/stores/dynamodb.js'
 import { useDynalite } from '../support/dynalite.js'
 import { canary } from '../support/harness.js'
 import { type ScriptedRequest, startScripted } from '../support/scripted.js'
@@ -15,22 +14,7 @@ import { type ScriptedRequest, startScripted } from '../support/scripted.js'
 const d = useDynalite()
 const sdk = { BatchGetItemCommand, QueryCommand }
 
-const ref = (
-  name: string,
-  fields: DynamoDbFields = {},
-): ParameterRef & { target: ReturnType<typeof parseDynamoDb> } => {
-  const target = parseDynamoDb(name.slice(DYNAMODB.length), fields)
-  return {
-    kind: 'name',
-    id: dynamoDbId(target),
-    name,
-    selector: '',
-    arn: '',
-    pinned: false,
-    recursive: false,
-    target,
-  }
-}
+const ref = (name: string, fields: Record<string, string> = {}): DynamoDbRef => parseDynamoDb(name, fields)
 
 const sourceFor = (clientOptions: Record<string, unknown>, consistentRead = false) => {
   const client = new DynamoDBClient(clientOptions)
@@ -42,14 +26,11 @@ const sourceFor = (clientOptions: Record<string, unknown>, consistentRead = fals
     },
     { step: 'initialize' },
   )
-  const source = new DynamoDbSource(client, sdk, (r) => (r as ReturnType<typeof ref>).target, {
-    consistentRead,
-    random: () => 0,
-  })
+  const source = new DynamoDbSource(client, sdk, { consistentRead, random: () => 0 })
   return { client, source, requests }
 }
 
-const fetchAll = async (source: DynamoDbSource, refs: ParameterRef[]) => {
+const fetchAll = async (source: DynamoDbSource, refs: DynamoDbRef[]) => {
   const out = new Map<string, Outcome>()
   await source.fetch(refs, new AbortController().signal, out)
   return out

@@ -1,10 +1,9 @@
 import type { AttributeValue, BatchGetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb'
-import type { DynamoDbTarget } from './dynamodb-entry.js'
-import type { FailureInfo, Reason } from './errors.js'
-import { classifyError } from './errors.js'
-import type { ParameterRef } from './parameter.js'
-import type { Outcome, Source } from './source.js'
-import type { AwsClientLike } from './types.js'
+import type { FailureInfo, Reason } from '../../errors.js'
+import { classifyError } from '../../errors.js'
+import type { AwsClientLike } from '../../types.js'
+import type { DynamoDbRef } from '../dynamodb.js'
+import type { Outcome, Source } from '../source.js'
 
 /** AWS's limit on keys in one BatchGetItem call, across its tables. */
 export const BATCH_KEYS = 100
@@ -59,7 +58,7 @@ interface Wanted {
   readonly table: string
   readonly keyAttr: string
   readonly key: string
-  readonly refs: { ref: ParameterRef; target: DynamoDbTarget }[]
+  readonly refs: DynamoDbRef[]
 }
 
 // A reference answered by an item: a value attribute that is missing is "not there", one of another type
@@ -156,7 +155,7 @@ const matchBatch = (
  * not fit the table's schema) is split at once, by table and then by key, so every readable item is served and each
  * gets its own verdict; what was refused is asked for apart in later rounds.
  */
-export class DynamoDbSource implements Source {
+export class DynamoDbSource implements Source<DynamoDbRef> {
   calls = 0
   /** Tables (`t:<table>`) and items (`i:<id>`) refused in a shared call: asked for in calls of their own. */
   private readonly apart = new Set<string>()
@@ -164,24 +163,22 @@ export class DynamoDbSource implements Source {
   constructor(
     private readonly client: AwsClientLike,
     private readonly sdk: DynamoDbModule,
-    private readonly targetOf: (ref: ParameterRef) => DynamoDbTarget,
     private readonly options: DynamoDbSourceOptions,
   ) {}
 
-  async fetch(refs: readonly ParameterRef[], signal: AbortSignal, out: Map<string, Outcome>): Promise<void> {
+  async fetch(refs: readonly DynamoDbRef[], signal: AbortSignal, out: Map<string, Outcome>): Promise<void> {
     const tasks: Promise<void>[] = []
     const items = new Map<string, Wanted>()
     for (const ref of refs) {
-      const target = this.targetOf(ref)
-      if (target.partition) {
-        tasks.push(this.fetchPartition(ref, target, signal, out))
+      if (ref.kind === 'path') {
+        tasks.push(this.fetchPartition(ref, signal, out))
         continue
       }
       // DynamoDB refuses a BatchGetItem that names one key twice: one key per item, however many keys read it.
-      const id = `${target.table}\u0000${target.keyAttr}\u0000${target.key}`
+      const id = `${ref.table}\u0000${ref.keyAttr}\u0000${ref.key}`
       const item = items.get(id)
-      if (item) item.refs.push({ ref, target })
-      else items.set(id, { id, table: target.table, keyAttr: target.keyAttr, key: target.key, refs: [{ ref, target }] })
+      if (item) item.refs.push(ref)
+      else items.set(id, { id, table: ref.table, keyAttr: ref.keyAttr, key: ref.key, refs: [ref] })
     }
     const shared: Wanted[] = []
     const ownTable = new Map<string, Wanted[]>()
@@ -220,7 +217,7 @@ export class DynamoDbSource implements Source {
   private settle(items: readonly Wanted[], out: Map<string, Outcome>, outcome: (item: Wanted) => Outcome[]): void {
     for (const item of items) {
       const outcomes = outcome(item)
-      for (const [i, { ref }] of item.refs.entries()) out.set(ref.id, outcomes[i] ?? (outcomes[0] as Outcome))
+      for (const [i, ref] of item.refs.entries()) out.set(ref.id, outcomes[i] ?? (outcomes[0] as Outcome))
     }
   }
 
@@ -261,7 +258,7 @@ export class DynamoDbSource implements Source {
       const done = pending.filter((item) => !answer.unprocessed.has(item.id))
       this.settle(done, out, (item) => {
         const attrs = answer.found.get(item.id)
-        return attrs === undefined ? [NOT_FOUND] : item.refs.map(({ target }) => outcomeOf(attrs, target.valueAttr))
+        return attrs === undefined ? [NOT_FOUND] : item.refs.map((ref) => outcomeOf(attrs, ref.valueAttr))
       })
       pending = pending.filter((item) => answer.unprocessed.has(item.id))
       if (pending.length === 0) return
@@ -273,12 +270,7 @@ export class DynamoDbSource implements Source {
     }
   }
 
-  private async fetchPartition(
-    ref: ParameterRef,
-    target: DynamoDbTarget,
-    signal: AbortSignal,
-    out: Map<string, Outcome>,
-  ): Promise<void> {
+  private async fetchPartition(ref: DynamoDbRef, signal: AbortSignal, out: Map<string, Outcome>): Promise<void> {
     // Null prototype: a sort key named __proto__ must stay plain data.
     const values: Record<string, string> = Object.create(null)
     const seen = new Set<string>()
@@ -292,10 +284,10 @@ export class DynamoDbSource implements Source {
         }
         const result = await this.send(
           new this.sdk.QueryCommand({
-            TableName: target.table,
+            TableName: ref.table,
             KeyConditionExpression: '#k = :k',
-            ExpressionAttributeNames: { '#k': target.keyAttr },
-            ExpressionAttributeValues: { ':k': { S: target.key } },
+            ExpressionAttributeNames: { '#k': ref.keyAttr },
+            ExpressionAttributeValues: { ':k': { S: ref.key } },
             ...(this.options.consistentRead ? { ConsistentRead: true } : {}),
             // Sent back as the store gave it: its shape was checked to be an object, its content is the store's.
             ...(start ? { ExclusiveStartKey: start as Record<string, AttributeValue> } : {}),
@@ -310,12 +302,12 @@ export class DynamoDbSource implements Source {
         }
         for (const item of items) {
           // An item of another partition is not an answer to this query.
-          if (!isObject(item) || textOf(item[target.keyAttr]) !== target.key) {
+          if (!isObject(item) || textOf(item[ref.keyAttr]) !== ref.key) {
             out.set(ref.id, INVALID_RESPONSE)
             return
           }
-          const sort = item[target.sortAttr]
-          const value = item[target.valueAttr]
+          const sort = item[ref.sortAttr]
+          const value = item[ref.valueAttr]
           // An item without a sort or value attribute (a marker, another kind of record) is not one of the values.
           if (sort === undefined || value === undefined) continue
           const name = textOf(sort)

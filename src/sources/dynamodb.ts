@@ -70,7 +70,7 @@ export const parseDynamoDb = (input: string, fields: SpecFields): DynamoDbRef =>
     store: 'dynamodb',
     kind: partition ? 'path' : 'item',
     id: custom ? `${input} ${JSON.stringify([keyAttr, partition ? sortAttr : '', valueAttr])}` : input,
-    name: input,
+    name: rest,
     pinned: false,
     table,
     key,

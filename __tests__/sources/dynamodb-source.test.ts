@@ -244,6 +244,33 @@ describe('what dynalite never answers: a scripted endpoint', () => {
     }
   })
 
+  test('a round that ends during the backoff keeps the unprocessed keys throttled and asks no more', async () => {
+    const endpoint = await startScripted(({ input }) => ({
+      UnprocessedKeys: { config: { Keys: input.RequestItems.config.Keys } },
+    }))
+    try {
+      const round = new AbortController()
+      const client = new DynamoDBClient(endpoint.clientOptions)
+      // The round's time runs out as the first answer arrives, while the retry waits its backoff (random 1: 50 ms).
+      client.middlewareStack.add(
+        (next) => async (args) => {
+          const result = await next(args)
+          setTimeout(() => round.abort(), 5)
+          return result
+        },
+        { step: 'initialize' },
+      )
+      const source = new DynamoDbSource(client, sdk, { consistentRead: false, random: () => 1 })
+      const r = ref('dynamodb:config/a')
+      const out = new Map<string, Outcome>()
+      await source.fetch([r], round.signal, out)
+      expect(value(out.get(r.id))).toBe('throttled')
+      expect(endpoint.requests.length).toBe(1)
+    } finally {
+      await endpoint.close()
+    }
+  })
+
   test('a malformed answer fails only its own call; strays and duplicates are ignored', async () => {
     const { endpoint, source } = await scripted(({ operation, input }) => {
       if (operation === 'Query') return { Items: [{ id: { S: 'p' }, sk: { S: 'x' }, value: { S: 'X' } }] }

@@ -1,8 +1,9 @@
-import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
+import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
 import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager'
 import type { SSMClient, SSMClientConfig } from '@aws-sdk/client-ssm'
 import type { Context } from 'aws-lambda'
 import type { FailureInfo, Reason } from './errors.js'
+import type { Source } from './sources/source.js'
 
 /**
  * A JSON value, as `transform: 'json'` returns it.
@@ -37,7 +38,8 @@ export interface ParameterSpec {
   /**
    * A name, `name:version`, `name:label`, a parameter ARN, or a path ending in `/`; or a Secrets Manager
    * secret as `secretsmanager:<name or ARN>` (or a secret ARN); or a DynamoDB item as `dynamodb:<table>/<id>`, or
-   * every item of its partition as `dynamodb:<table>/<id>/`.
+   * every item of its partition as `dynamodb:<table>/<id>/`; or `<store>:<reference>` for a store of the `stores`
+   * option.
    */
   readonly name: string
   /** Secrets Manager only: the version stage to read. Default `AWSCURRENT`. */
@@ -244,7 +246,7 @@ export interface SecretsOptions<F extends FetchData = FetchData> {
    * has a `send` method; otherwise the client itself.
    * @defaultValue none
    */
-  readonly awsClientCapture?: (client: SSMClient | SecretsManagerClient) => unknown
+  readonly awsClientCapture?: (client: SSMClient | SecretsManagerClient | DynamoDBClient) => unknown
   /**
    * Called with the keys whose value changed after a refresh (rebuild a connection pool when a password
    * rotates). Never called with values.
@@ -271,6 +273,13 @@ export interface SecretsOptions<F extends FetchData = FetchData> {
    * @defaultValue `{}`
    */
   readonly dynamodb?: DynamoDbOptions
+  /**
+   * Stores of your own, by name: `stores: { vault: source }` reads entries `vault:<reference>` through `source`
+   * (a {@link Source}), with the same ladder, refresh and typing as the built-in stores. A name is 1–32 of
+   * a-z 0-9 -, starting with a letter, and not a built-in store's.
+   * @defaultValue none
+   */
+  readonly stores?: Readonly<Record<string, Source>>
 }
 
 /**

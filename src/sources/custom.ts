@@ -20,6 +20,15 @@ const REASONS: Readonly<Record<Reason, true>> = {
 }
 const ERROR_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/
 
+const errorNameOf = (error: unknown): string | undefined => {
+  try {
+    const name: unknown = (error as { name?: unknown } | null)?.name
+    return typeof name === 'string' && ERROR_NAME.test(name) ? name : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** What a user's store is named by: `vault` for entries `vault:<reference>`. */
 export const STORE_NAME = /^[a-z][a-z0-9-]{0,31}$/
 /** Names a user's store may not take: the built-in stores' and the forms Parameter Store reads. */
@@ -61,7 +70,7 @@ const check = (store: string, ref: SourceRef, outcome: unknown): Outcome => {
     const failure: FailureInfo = {
       reason: typeof reason === 'string' && Object.hasOwn(REASONS, reason) ? (reason as Reason) : 'store_error',
     }
-    if (typeof errorName === 'string' && ERROR_NAME.test(errorName)) failure.errorName = errorName
+    if (errorNameOf({ name: errorName }) !== undefined) failure.errorName = errorName as string
     return { ok: false, failure }
   } catch {
     return {
@@ -107,10 +116,18 @@ class CheckedSource implements Source {
     }
   }
 
-  fetch(refs: readonly SourceRef[], signal: AbortSignal, out: Map<string, Outcome>): Promise<void> {
+  async fetch(refs: readonly SourceRef[], signal: AbortSignal, out: Map<string, Outcome>): Promise<void> {
     const answers = new CheckedAnswers(this.store, new Map(refs.map((ref) => [ref.id, ref])), out)
-    // A source that returns no promise, or throws: the refresher turns a throw or a rejection into failures.
-    return Promise.resolve(this.source.fetch(refs, signal, answers)).then(() => undefined)
+    try {
+      await this.source.fetch(refs, signal, answers)
+    } catch (error) {
+      // A store of the user's failed in a way of its own: the store's failure, not a network fault of ours. Only
+      // the error's name is kept (its message could quote a value).
+      const failure: FailureInfo = { reason: 'store_error' }
+      const name = errorNameOf(error)
+      if (name !== undefined) failure.errorName = name
+      for (const ref of refs) if (!answers.has(ref.id)) out.set(ref.id, { ok: false, failure })
+    }
   }
 }
 

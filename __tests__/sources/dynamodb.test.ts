@@ -5,7 +5,7 @@
  * them), validation at construction, and no value ever shown.
  */
 import { inspect } from 'node:util'
-import { type SecretsContext, SecretsError, secrets } from '../../src/index.js'
+import { createSecrets, type SecretsContext, SecretsError, secrets } from '../../src/index.js'
 import { useDynalite } from '../support/dynalite.js'
 import { startFaultProxy } from '../support/dynamo-faults.js'
 import {
@@ -182,6 +182,30 @@ describe('DynamoDB in the same map', () => {
       delete process.env.DYNENV_NESTED_PORT
     }
   })
+})
+
+test('without Middy: createSecrets reads items and partitions, typed, and shares its cache with the middleware', async () => {
+  await d.db.putValue('config', 'plain', 'plain-value')
+  await d.db.putValue('parts', 'plain', '3', 'retries')
+  const config = createSecrets({
+    fetchData: {
+      PLAIN: 'dynamodb:config/plain',
+      PART: 'dynamodb:parts/plain/',
+      RETRIES: { name: 'dynamodb:parts/plain/', transform: 'number' },
+    },
+    dynamodb: { awsClientOptions: d.db.clientOptions },
+    clock: manualClock(),
+  } as const)
+  const values = await config.get()
+  const plain: string = values.PLAIN
+  const part: Record<string, string> = values.PART
+  const retries: Record<string, number> = values.RETRIES
+  expect([plain, { ...part }, { ...retries }]).toEqual(['plain-value', { retries: '3' }, { retries: 3 }])
+  // One Query for the partition read by two keys, one BatchGetItem.
+  expect(config.stats().storeCalls).toBe(2)
+  const { req } = await runBefore(secrets(config))
+  expect(req.context.PLAIN).toBe('plain-value')
+  expect(config.stats().storeCalls).toBe(2)
 })
 
 describe('faults keep the last good value', () => {

@@ -109,6 +109,18 @@ describe('createSecrets: the core without Middy', () => {
     expect(error.reasons).toEqual({ SLOW: 'timed_out' })
   })
 
+  test('with setToEnv each get() puts the values in process.env, also after a refresh', async () => {
+    s.store.put('/plain/env', 'e1')
+    const { store, clock } = make({ PLAIN_TOKEN: '/plain/env' }, { setToEnv: true })
+    await store.get()
+    expect(process.env.PLAIN_TOKEN).toBe('e1')
+    s.store.put('/plain/env', 'e2')
+    clock.advance(1_000)
+    await store.get()
+    expect((await store.get()).PLAIN_TOKEN).toBe('e2')
+    expect(process.env.PLAIN_TOKEN).toBe('e2')
+  })
+
   test('options are validated at once, with the same messages as secrets()', () => {
     expect(() => createSecrets({ fetchData: { K: 'ssm:/x' } })).toThrow(
       'middy-secrets: fetchData.K: "ssm:/x" starts with \'ssm:\'',

@@ -194,14 +194,24 @@ describe("a store's answers are checked, whatever it does", () => {
     expect(error.reasons).toEqual({ K: reason })
   })
 
-  test("a failure's detail and message are dropped (they could quote a value); its reason and error name stay", async () => {
+  test("a failure's detail and message are dropped (they could quote a value); its reason, error name and status stay", async () => {
     const source = answering(() => ({
       ok: false,
-      failure: { reason: 'access_denied', detail: canary('detail'), errorName: 'Forbidden', message: CANARY },
+      failure: {
+        reason: 'access_denied',
+        detail: canary('detail'),
+        errorName: 'Forbidden',
+        httpStatus: 403,
+        message: CANARY,
+      },
     }))
     const { error } = await reasonsOf(source)
     expect(error.reasons).toEqual({ K: 'access_denied' })
-    expect(error.failures.K).toEqual({ reason: 'access_denied', errorName: 'Forbidden' })
+    expect(error.failures.K).toEqual({ reason: 'access_denied', errorName: 'Forbidden', httpStatus: 403 })
+    const odd = await reasonsOf(
+      answering(() => ({ ok: false, failure: { reason: 'throttled', errorName: canary('a b'), httpStatus: '429' } })),
+    )
+    expect(odd.error.failures.K).toEqual({ reason: 'throttled' })
   })
 
   test('answers for references it was not asked about are ignored; a path value is copied, not kept', async () => {

@@ -48,7 +48,7 @@ const invalidValue = (store: string, kind: string): Outcome => ({
   },
 })
 
-/** A user's answer as the core may keep it: a value of the entry's shape, or a reason and an error name. */
+/** A user's answer as the core may keep it: a value of the entry's shape, or a reason, an error name, an HTTP status. */
 const check = (store: string, ref: SourceRef, outcome: unknown): Outcome => {
   try {
     const answer = outcome as { ok?: unknown; raw?: unknown; failure?: { reason?: unknown; errorName?: unknown } }
@@ -64,13 +64,17 @@ const check = (store: string, ref: SourceRef, outcome: unknown): Outcome => {
       }
       return { ok: true, raw: copy as RawValue }
     }
-    // Only the reason and an error's name are kept: a user's detail or message could hold a value.
+    // Only the reason, an error's name and an HTTP status are kept: a user's detail or message could hold a value.
     const reason = answer?.failure?.reason
     const errorName = answer?.failure?.errorName
+    const httpStatus = (answer?.failure as { httpStatus?: unknown } | undefined)?.httpStatus
     const failure: FailureInfo = {
       reason: typeof reason === 'string' && Object.hasOwn(REASONS, reason) ? (reason as Reason) : 'store_error',
     }
     if (errorNameOf({ name: errorName }) !== undefined) failure.errorName = errorName as string
+    if (Number.isInteger(httpStatus) && (httpStatus as number) >= 100 && (httpStatus as number) <= 599) {
+      failure.httpStatus = httpStatus as number
+    }
     return { ok: false, failure }
   } catch {
     return {

@@ -89,7 +89,7 @@ describe('parseRef', () => {
     // The input: said to start with a reserved 'ssm', while the user meant a store prefix.
     [
       'ssm:/bots/x',
-      "starts with 'ssm:', which is not a prefix this package knows (known: secretsmanager: for Secrets Manager; a Parameter Store name takes no prefix)",
+      "starts with 'ssm:', which is not a prefix this package knows (known: secretsmanager: for Secrets Manager, dynamodb: for DynamoDB; a Parameter Store name takes no prefix)",
     ],
     // The rest of the kind.
     ['SSM:/bots/x', "starts with 'SSM:', which is not a prefix this package knows"],

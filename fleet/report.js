@@ -168,3 +168,26 @@ export const plan = (entries, quota) => {
   }
   return lines.join('\n')
 }
+
+/**
+ * The planner for DynamoDB items: the limit is the table's read capacity, not a call rate. The simulated fleet
+ * refreshes every key of a container in one round (ceil(params / 10) calls in the simulation), and each round reads
+ * each item once: `rcuPerItem` read capacity units per item (0.5 for an eventually consistent read of an item up to
+ * 4 KB, 1 strongly consistent). BatchGetItem takes up to 100 keys per call, so the calls are the smaller figure.
+ */
+export const planDynamoDb = (entries, capacity, rcuPerItem) => {
+  const lines = [
+    `| containers | items | BatchGetItem calls per refresh | cacheExpiry | mean RCU/s | peak RCU/s (after the 1st cycle) | deploy peak RCU/s | fits ${capacity} RCU? |`,
+    '|---:|---:|---:|---:|---:|---:|---:|:---|',
+  ]
+  for (const { containers, params, expiry, result: r } of entries) {
+    // Rounds per second from the simulated calls: one round is ceil(params / 10) calls there.
+    const rcu = (calls) => (calls / Math.ceil(params / 10)) * params * rcuPerItem
+    const peak = rcu(r.calls.steady.peak)
+    const fits = peak <= capacity ? 'yes' : rcu(r.calls.steady.mean) <= capacity ? 'mean only: peaks above' : 'no'
+    lines.push(
+      `| ${int(containers)} | ${params} | ${Math.ceil(params / 100)} | ${expiry} s | ${num(rcu(r.calls.steady.mean), 1)} | ${num(peak, 1)} | ${num(rcu(r.calls.all.peak), 1)} | ${fits} |`,
+    )
+  }
+  return lines.join('\n')
+}

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { chart } from './chart.js'
-import { comparison, describe, markdown, plan, text } from './report.js'
+import { comparison, describe, markdown, plan, planDynamoDb, text } from './report.js'
 import { defaults, simulate } from './simulation.js'
 
 const HELP = `Usage: npm run fleet -- [flags]     (or: npm run build && node fleet/run.js [flags])
@@ -62,6 +62,11 @@ Run
   --plan-containers  list for --plan (default 100,1000)
   --plan-params      list for --plan (default 10,20,50)
   --plan-expiry      list of seconds for --plan (default 60,300,900)
+  --plan-store S     ssm (calls per second against the quota) or dynamodb (read capacity units per
+                     second: the parameters are items) (default ssm)
+  --rcu N            for --plan-store dynamodb: the table's read capacity to fit (default 100)
+  --rcu-per-item R   RCUs one read of an item costs: 0.5 eventually consistent up to 4 KB, 1 strongly
+                     consistent (default 0.5)
   -h, --help         this text
 `
 
@@ -100,6 +105,9 @@ const options = {
   'plan-containers': { type: 'string', default: '100,1000' },
   'plan-params': { type: 'string', default: '10,20,50' },
   'plan-expiry': { type: 'string', default: '60,300,900' },
+  'plan-store': { type: 'string', default: 'ssm' },
+  rcu: { type: 'string', default: '100' },
+  'rcu-per-item': { type: 'string', default: '0.5' },
   help: { type: 'boolean', short: 'h' },
 }
 const args = parse()
@@ -185,10 +193,18 @@ if (args.plan) {
   }
   const quota = scenario.quota !== undefined && Number.isFinite(scenario.quota) ? scenario.quota : defaults.quota
   const first = entries[0].result
-  const table = plan(entries, quota)
+  const dynamodb = args['plan-store'] === 'dynamodb'
+  if (!dynamodb && args['plan-store'] !== 'ssm') {
+    process.stderr.write('fleet: --plan-store must be ssm or dynamodb\n')
+    process.exit(2)
+  }
+  const table = dynamodb ? planDynamoDb(entries, number('rcu'), number('rcu-per-item')) : plan(entries, quota)
   const intro =
     `Demand with no quota (every call answered): ${describe(first).replace(/^[^,]+, [^,]+, cacheExpiry [^,]+, /, '')}. ` +
-    '"After the 1st cycle" is from ramp + cacheExpiry to the end; the deploy peak is the cold fetches of the containers starting together.'
+    '"After the 1st cycle" is from ramp + cacheExpiry to the end; the deploy peak is the cold fetches of the containers starting together.' +
+    (dynamodb
+      ? ` DynamoDB: each refresh reads every item once, at ${number('rcu-per-item')} RCU per item; on a provisioned table the deploy peak is what burst capacity (up to 300 s of unused capacity) must absorb.`
+      : '')
   process.stdout.write(`${intro}\n\n${table}\n`)
   const path = write('plan.md', `# Planner\n\n\`\`\`sh\n${command}\n\`\`\`\n\n${intro}\n\n${table}\n`)
   process.stdout.write(`\nwrote ${path}\n`)

@@ -12,6 +12,8 @@ const KMS_ERRORS = new Set([
 const THROTTLE_ERRORS = new Set([
   'ThrottlingException',
   'TooManyRequestsException',
+  // DynamoDB's: a table's or index's provisioned read capacity spent (RequestLimitExceeded is its account quota).
+  'ProvisionedThroughputExceededException',
   'Throttling',
   'RequestLimitExceeded',
   'SlowDown',

@@ -8,6 +8,7 @@ export type { Outcome, RawValue, Source, SourceRef } from './sources/source.js'
 export type {
   AwsClientLike,
   Clock,
+  DynamoDbOptions,
   FetchData,
   JsonValue,
   KeyStats,

@@ -1,3 +1,4 @@
+import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
 import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager'
 import type { SSMClient, SSMClientConfig } from '@aws-sdk/client-ssm'
 import type { Context } from 'aws-lambda'
@@ -36,12 +37,19 @@ export type Transform = 'stringList' | 'json' | 'number' | 'boolean' | ((raw: st
 export interface ParameterSpec {
   /**
    * A name, `name:version`, `name:label`, a parameter ARN, or a path ending in `/`; or a Secrets Manager
-   * secret as `secretsmanager:<name or ARN>` (or a secret ARN); or `<store>:<reference>` for a store of
-   * the `stores` option.
+   * secret as `secretsmanager:<name or ARN>` (or a secret ARN); or a DynamoDB item as `dynamodb:<table>/<id>`, or
+   * every item of its partition as `dynamodb:<table>/<id>/`; or `<store>:<reference>` for a store of the `stores`
+   * option.
    */
   readonly name: string
   /** Secrets Manager only: the version stage to read. Default `AWSCURRENT`. */
   readonly versionStage?: string
+  /** DynamoDB only: the partition key attribute, a string (`S`) key. Default `'id'`. */
+  readonly keyAttr?: string
+  /** DynamoDB partitions only: the attribute whose value names each item in the object. Default `'sk'`. */
+  readonly sortAttr?: string
+  /** DynamoDB only: the attribute holding the value, a string (`S`) or number (`N`). Default `'value'`. */
+  readonly valueAttr?: string
   /** How the raw string becomes the handler's value. Default: none, the string itself. */
   readonly transform?: Transform
   /** Default `true`: a missing value fails the invocation. `false` leaves it `undefined`. */
@@ -238,7 +246,7 @@ export interface SecretsOptions<F extends FetchData = FetchData> {
    * has a `send` method; otherwise the client itself.
    * @defaultValue none
    */
-  readonly awsClientCapture?: (client: SSMClient | SecretsManagerClient) => unknown
+  readonly awsClientCapture?: (client: SSMClient | SecretsManagerClient | DynamoDBClient) => unknown
   /**
    * Called with the keys whose value changed after a refresh (rebuild a connection pool when a password
    * rotates). Never called with values.
@@ -261,12 +269,47 @@ export interface SecretsOptions<F extends FetchData = FetchData> {
    */
   readonly secretsManager?: SecretsManagerOptions
   /**
+   * For entries read from DynamoDB (`dynamodb:<table>/<id>`).
+   * @defaultValue `{}`
+   */
+  readonly dynamodb?: DynamoDbOptions
+  /**
    * Stores of your own, by name: `stores: { vault: source }` reads entries `vault:<reference>` through `source`
    * (a {@link Source}), with the same ladder, refresh and typing as the built-in stores. A name is 1–32 of
    * a-z 0-9 -, starting with a letter, and not a built-in store's.
    * @defaultValue none
    */
   readonly stores?: Readonly<Record<string, Source>>
+}
+
+/**
+ * How items are read from DynamoDB. The client comes from the optional peer dependency `@aws-sdk/client-dynamodb`,
+ * loaded only when the map names a DynamoDB entry.
+ *
+ * @example
+ * ```ts
+ * secrets({ fetchData: { FLAGS: 'dynamodb:config/flags/' }, dynamodb: { consistentRead: true } })
+ * ```
+ */
+export interface DynamoDbOptions {
+  /**
+   * Strongly consistent reads: a change is seen at once instead of within about a second, for twice the read
+   * capacity (1 RCU per 4 KB of item instead of 0.5).
+   * @defaultValue `false`
+   */
+  readonly consistentRead?: boolean
+  /**
+   * Passed to `new DynamoDBClient(...)`.
+   * @defaultValue the top-level `awsClientOptions`
+   */
+  readonly awsClientOptions?: Readonly<DynamoDBClientConfig>
+  /**
+   * The DynamoDB client class.
+   * @defaultValue `DynamoDBClient` from `@aws-sdk/client-dynamodb`
+   */
+  readonly AwsClient?: new (
+    config: DynamoDBClientConfig,
+  ) => AwsClientLike
 }
 
 /**

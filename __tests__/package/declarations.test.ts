@@ -39,8 +39,9 @@ describe('the shipped declarations', () => {
   })
 
   test.each([
-    ['SecretsOptions', 18],
+    ['SecretsOptions', 19],
     ['SecretsManagerOptions', 3],
+    ['DynamoDbOptions', 3],
   ])('every field of %s says its default, and every duration its unit', (name, count) => {
     const fields = members(name)
     expect(fields).toHaveLength(count)
@@ -56,7 +57,7 @@ describe('the shipped declarations', () => {
     const fields = Object.fromEntries(members('SecretsOptions').map((f) => [f.field, f.type]))
     expect(fields.awsClientOptions).toBe('Readonly<SSMClientConfig>')
     expect(fields.AwsClient).toBe('new (config: SSMClientConfig) => AwsClientLike')
-    expect(fields.awsClientCapture).toBe('(client: SSMClient | SecretsManagerClient) => unknown')
+    expect(fields.awsClientCapture).toBe('(client: SSMClient | SecretsManagerClient | DynamoDBClient) => unknown')
     const sm = Object.fromEntries(members('SecretsManagerOptions').map((f) => [f.field, f.type]))
     expect(sm.awsClientOptions).toBe('Readonly<SecretsManagerClientConfig>')
     expect(Object.fromEntries(members('KeyStats').map((f) => [f.field, f.type])).reason).toBe('Reason | undefined')
@@ -72,7 +73,7 @@ describe('dist/', () => {
   test('holds one .d.ts per public entry and a source map for every module, nothing else', () => {
     expect(files.filter((f) => f.endsWith('.d.ts')).sort()).toEqual(['index.d.ts'])
     const modules = files.filter((f) => f.endsWith('.js'))
-    expect(modules.sort()).toEqual(['index.js', 'stores/secrets-manager.js', 'stores/ssm.js'])
+    expect(modules.sort()).toEqual(['index.js', 'stores/dynamodb.js', 'stores/secrets-manager.js', 'stores/ssm.js'])
     for (const module of modules) {
       expect(files).toContain(`${module}.map`)
       expect(readFileSync(`${dist}${module}`, 'utf8')).toContain(`//# sourceMappingURL=${module.split('/').pop()}.map`)

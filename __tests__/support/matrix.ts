@@ -29,6 +29,10 @@ export interface MatrixSource {
   /** Requests the store received that read any of these ids. */
   requestsFor(store: LocalParameterStore, ids: readonly string[]): number
   options: Record<string, unknown>
+  /** Ends this store's faults, where they are not the local store's own. */
+  clearFaults?(): void
+  /** Cases (by name) the store cannot produce: a store without KMS on its read path has no KMS refusal. */
+  skip?: readonly string[]
 }
 
 const SECRETS_OPERATIONS = ['GetSecretValue', 'BatchGetSecretValue']

@@ -1,5 +1,118 @@
-// Placeholder for DynamoDB (issue 14c): entries `dynamodb:<table>/<id>` and `dynamodb:<table>/<id>/`.
-// The store's kind goes here (a StoreKind: recognises the `dynamodb:` prefix, declares its object-form
-// attribute-name fields in `fields`, makes a LazySource over ./stores/dynamodb.ts with `@aws-sdk/client-dynamodb`),
-// and one line in registry.ts registers it. Until then `dynamodb:` is refused at construction as an unknown prefix.
-export {}
+import type { StoreKind } from './kind.js'
+import { SpecError, type SpecFields } from './kind.js'
+import { type ClientClass, createClient, LazySource, once, thenOrNow } from './lazy.js'
+import type { SourceRef } from './source.js'
+import type { DynamoDbModule } from './stores/dynamodb.js'
+
+/** The prefix that sends an entry to DynamoDB. */
+export const DYNAMODB = 'dynamodb:'
+const SDK = '@aws-sdk/client-dynamodb'
+
+/** Attribute names Powertools' DynamoDBProvider reads by default: `id`, `sk`, `value`. */
+export const DYNAMODB_DEFAULTS = { keyAttr: 'id', sortAttr: 'sk', valueAttr: 'value' } as const
+
+/**
+ * What one DynamoDB entry reads: `dynamodb:<table>/<id>`, the value attribute of the item whose partition key is
+ * `<id>` (kind `item`), or `dynamodb:<table>/<id>/`, every item of that partition keyed by its sort attribute
+ * (kind `path`: an object, as an SSM path is).
+ */
+export interface DynamoDbRef extends SourceRef {
+  readonly store: 'dynamodb'
+  readonly kind: 'item' | 'path'
+  readonly table: string
+  /** The partition key's value (a string: the `S` type). */
+  readonly key: string
+  readonly keyAttr: string
+  readonly sortAttr: string
+  readonly valueAttr: string
+}
+
+// DynamoDB's own rules: a table name is 3–255 of a-z A-Z 0-9 _ . -; a key attribute name 1–255 bytes, any other
+// attribute name up to 64 KB; a string partition key value 1–2048 bytes (UTF-8).
+const TABLE = /^[a-zA-Z0-9_.-]{3,255}$/
+const bytes = (text: string): number => Buffer.byteLength(text, 'utf8')
+
+const attribute = (fields: SpecFields, field: keyof typeof DYNAMODB_DEFAULTS, max: number): string => {
+  const value = fields[field]
+  if (value === undefined) return DYNAMODB_DEFAULTS[field]
+  if (typeof value !== 'string' || value.length === 0 || bytes(value) > max) {
+    throw new SpecError(field, `must be an attribute name (a string of 1–${max} bytes)`)
+  }
+  return value
+}
+
+/**
+ * Parses `dynamodb:<table>/<id>` or `dynamodb:<table>/<id>/` and the attribute names of the object form. The id is
+ * everything after the table's slash, so it may hold slashes (`dynamodb:config/app/db` reads the item `app/db`).
+ */
+export const parseDynamoDb = (input: string, fields: SpecFields): DynamoDbRef => {
+  const rest = input.slice(DYNAMODB.length)
+  const slash = rest.indexOf('/')
+  const table = slash === -1 ? rest : rest.slice(0, slash)
+  if (!TABLE.test(table)) throw new Error('has a table name DynamoDB refuses (3–255 of a-z A-Z 0-9 _ . -)')
+  if (slash === -1) {
+    throw new Error('names no item: write dynamodb:<table>/<id>, or dynamodb:<table>/<id>/ for a partition')
+  }
+  const partition = rest.endsWith('/')
+  const key = rest.slice(slash + 1, partition ? -1 : undefined)
+  if (key.length === 0) throw new Error('has an empty id: write dynamodb:<table>/<id>')
+  if (bytes(key) > 2048) throw new Error('has an id longer than a partition key may be (2048 bytes)')
+  if (!partition && fields.sortAttr !== undefined) {
+    throw new SpecError('sortAttr', 'applies to partitions (dynamodb:<table>/<id>/) only')
+  }
+  const keyAttr = attribute(fields, 'keyAttr', 255)
+  const sortAttr = attribute(fields, 'sortAttr', 255)
+  const valueAttr = attribute(fields, 'valueAttr', 65_535)
+  const d = DYNAMODB_DEFAULTS
+  // Other attribute names make another reference: the same item, another value (it is still asked for once).
+  const custom = keyAttr !== d.keyAttr || sortAttr !== d.sortAttr || valueAttr !== d.valueAttr
+  return {
+    store: 'dynamodb',
+    kind: partition ? 'path' : 'item',
+    id: custom ? `${input} ${JSON.stringify([keyAttr, partition ? sortAttr : '', valueAttr])}` : input,
+    name: rest,
+    pinned: false,
+    table,
+    key,
+    keyAttr,
+    sortAttr,
+    valueAttr,
+  }
+}
+
+const modules = once(async () => {
+  const [{ DynamoDbSource }, sdk] = await Promise.all([
+    import('./stores/dynamodb.js'),
+    import(SDK) as Promise<DynamoDbModule & { DynamoDBClient: ClientClass }>,
+  ])
+  return { DynamoDbSource, sdk }
+})
+
+const APPLIES = 'DynamoDB entries (dynamodb:<table>/<id>)'
+
+/**
+ * DynamoDB: `dynamodb:<table>/<id>` and `dynamodb:<table>/<id>/`, with `keyAttr`, `sortAttr` and `valueAttr` in the
+ * object form (Powertools' DynamoDBProvider's names and defaults) and `dynamodb: { consistentRead }`.
+ */
+export const dynamoDbKind: StoreKind = {
+  store: 'dynamodb',
+  title: 'DynamoDB',
+  prefix: DYNAMODB,
+  recognises: (input) => input.startsWith(DYNAMODB),
+  parse: parseDynamoDb,
+  fields: { keyAttr: APPLIES, sortAttr: APPLIES, valueAttr: APPLIES },
+  option: { name: 'dynamodb', settings: { consistentRead: 'boolean' } },
+  sdk: SDK,
+  source: (opts, settings) =>
+    new LazySource(
+      () =>
+        thenOrNow(modules(), ({ DynamoDbSource, sdk }) => {
+          const client = createClient(settings.AwsClient ?? sdk.DynamoDBClient, settings.awsClientOptions, opts)
+          return new DynamoDbSource(client, sdk, {
+            consistentRead: settings.settings.consistentRead === true,
+            random: () => opts.clock.random(),
+          })
+        }),
+      SDK,
+    ),
+}

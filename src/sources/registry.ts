@@ -1,5 +1,6 @@
 import type { ResolvedOptions } from '../options.js'
 import { storePrefix } from '../parameter.js'
+import { dynamoDbKind } from './dynamodb.js'
 import { SpecError, type SpecFields, type StoreKind } from './kind.js'
 import { secretsManagerKind } from './secrets-manager.js'
 import type { Outcome, Source, SourceRef } from './source.js'
@@ -11,7 +12,8 @@ import { ssmKind } from './ssm.js'
  */
 export const STORES: readonly StoreKind[] = [
   secretsManagerKind,
-  // appConfigKind (./appconfig.ts) and dynamoDbKind (./dynamodb.ts) are registered here once their sources exist.
+  // appConfigKind (./appconfig.ts) is registered here once its source exists.
+  dynamoDbKind,
   ssmKind,
 ]
 

@@ -1,6 +1,6 @@
 import type { StoreKind } from './kind.js'
 import { SpecError, type SpecFields } from './kind.js'
-import { type ClientClass, createClient, LazySource, once, thenOrNow } from './lazy.js'
+import { type ClientClass, createClient, LazySource, once, start, thenOrNow } from './lazy.js'
 import type { SourceRef } from './source.js'
 import type { DynamoDbModule } from './stores/dynamodb.js'
 
@@ -103,8 +103,9 @@ export const dynamoDbKind: StoreKind = {
   fields: { keyAttr: APPLIES, sortAttr: APPLIES, valueAttr: APPLIES },
   option: { name: 'dynamodb', settings: { consistentRead: 'boolean' } },
   sdk: SDK,
-  source: (opts, settings) =>
-    new LazySource(
+  source: (opts, settings) => {
+    start(modules)
+    return new LazySource(
       () =>
         thenOrNow(modules(), ({ DynamoDbSource, sdk }) => {
           const client = createClient(settings.AwsClient ?? sdk.DynamoDBClient, settings.awsClientOptions, opts)
@@ -114,5 +115,6 @@ export const dynamoDbKind: StoreKind = {
           })
         }),
       SDK,
-    ),
+    )
+  },
 }

@@ -99,7 +99,10 @@ const applyProfile = (key: string, seed: unknown, engine: AppConfigEngine): void
     engine.deploy(key, seed)
     return
   }
-  if (!isRecord(seed)) return fail(`appconfig ${key}`, 'must be a string or an object with content or versions')
+  if (!isRecord(seed)) {
+    fail(`appconfig ${key}`, 'must be a string or an object with content or versions')
+    return
+  }
   const versions = Array.isArray(seed.versions) ? seed.versions : [seed]
   if (versions.length === 0) fail(`appconfig ${key}`, 'has no versions')
   for (const version of versions) {

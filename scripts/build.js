@@ -24,7 +24,7 @@ rmSync(`${ROOT}.build`, { recursive: true, force: true })
 // that store. It carries its own copy of the few helpers it shares with the core (classifyError), so the entry
 // shares no chunk with it: one module to load as installed, and a user's bundler keeps the core's code flat
 // (a module shared with a lazily imported one would be wrapped to run on demand too).
-const STORES = ['ssm', 'secrets-manager']
+const STORES = ['ssm', 'secrets-manager', 'appconfig']
 const common = {
   absWorkingDir: ROOT,
   bundle: true,

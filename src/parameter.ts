@@ -1,3 +1,4 @@
+import { APPCONFIG, parseAppConfig } from './appconfig-ref.js'
 import { isReadableReservedName, isReservedName, isValidLabel, nameShapeProblem } from './aws-names.js'
 
 /**
@@ -5,8 +6,8 @@ import { isReadableReservedName, isReservedName, isValidLabel, nameShapeProblem 
  * identifies the reference: two keys with the same `id` share one fetch.
  */
 export interface ParameterRef {
-  /** An SSM parameter name, an SSM path, or a Secrets Manager secret. */
-  readonly kind: 'name' | 'path' | 'secret'
+  /** An SSM parameter name, an SSM path, a Secrets Manager secret, or an AppConfig configuration profile. */
+  readonly kind: 'name' | 'path' | 'secret' | 'appconfig'
   /** As sent: `name`, `name:selector`, `arn…:selector`, or the path; for a secret `secretsmanager:<id>:<stage>`. */
   readonly id: string
   /** The plain parameter name (or path, or SecretId), as results and messages name it. */
@@ -113,10 +114,14 @@ export const parseRef = (input: string, recursive = true, versionStage?: string)
   if (typeof input !== 'string' || input.length === 0) throw new Error('the parameter name is empty')
   if (input.startsWith(SECRETS_MANAGER)) return parseSecret(input.slice(SECRETS_MANAGER.length), versionStage)
   if (input.startsWith('arn:') && input.includes(':secretsmanager:')) return parseSecret(input, versionStage)
+  if (input.startsWith(APPCONFIG)) {
+    if (versionStage !== undefined) throw new Error('is an AppConfig profile: versionStage applies to secrets only')
+    return parseAppConfig(input.slice(APPCONFIG.length))
+  }
   const prefix = unknownPrefix(input)
   if (prefix !== undefined) {
     throw new Error(
-      `starts with '${prefix}:', which is not a prefix this package knows (known: ${SECRETS_MANAGER} for Secrets Manager; a Parameter Store name takes no prefix)`,
+      `starts with '${prefix}:', which is not a prefix this package knows (known: ${SECRETS_MANAGER} for Secrets Manager, ${APPCONFIG} for AppConfig; a Parameter Store name takes no prefix)`,
     )
   }
   if (versionStage !== undefined)

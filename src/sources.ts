@@ -1,3 +1,4 @@
+import type { AppConfigModule } from './appconfig.js'
 import type { FailureInfo } from './errors.js'
 import type { ResolvedOptions } from './options.js'
 import type { ParameterRef } from './parameter.js'
@@ -33,6 +34,7 @@ const createClient = (Client: ClientClass, clientOptions: object, opts: Resolved
 // build when it is not installed). Node resolves them at run time, from node_modules or Lambda's runtime.
 const SSM_SDK = '@aws-sdk/client-ssm'
 const SECRETS_MANAGER_SDK = '@aws-sdk/client-secrets-manager'
+const APPCONFIG_SDK = '@aws-sdk/client-appconfigdata'
 
 /**
  * Loads a store's modules once per process. Once they are in, later callers get them synchronously: an instance
@@ -139,31 +141,56 @@ const secretsManagerSource = (opts: ResolvedOptions): Source =>
     SECRETS_MANAGER_SDK,
   )
 
-/** Sends each reference to the source that owns its kind, all at once. */
+const appConfigModules = once(() => import('./appconfig.js'))
+
+const appConfigSource = (opts: ResolvedOptions): Source =>
+  new LazySource(
+    () =>
+      then(appConfigModules(), ({ AppConfigSource }) => {
+        const load = async () => {
+          const module = (await import(APPCONFIG_SDK)) as AppConfigModule & { AppConfigDataClient: ClientClass }
+          // One attempt per call: an SDK retry would send a single-use token twice. The ladder retries instead.
+          const { retryStrategy: _, ...clientOptions } = opts.awsClientOptions
+          const client = createClient(module.AppConfigDataClient, { ...clientOptions, maxAttempts: 1 }, opts)
+          return { client, module }
+        }
+        return new AppConfigSource(load, opts.clock)
+      }),
+    APPCONFIG_SDK,
+  )
+
+type Store = 'ssm' | 'secret' | 'appconfig'
+const storeOf = (ref: ParameterRef): Store =>
+  ref.kind === 'secret' ? 'secret' : ref.kind === 'appconfig' ? 'appconfig' : 'ssm'
+const SOURCES: Record<Store, (opts: ResolvedOptions) => Source> = {
+  ssm: ssmSource,
+  secret: secretsManagerSource,
+  appconfig: appConfigSource,
+}
+
+/** Sends each reference to the source that owns its store, all at once. */
 class CompositeSource implements Source {
-  constructor(
-    private readonly ssm: Source,
-    private readonly secretsManager: Source,
-  ) {}
+  constructor(private readonly sources: ReadonlyMap<Store, Source>) {}
 
   get calls(): number {
-    return this.ssm.calls + this.secretsManager.calls
+    let calls = 0
+    for (const source of this.sources.values()) calls += source.calls
+    return calls
   }
 
   async fetch(refs: readonly ParameterRef[], signal: AbortSignal, out: Map<string, Outcome>): Promise<void> {
-    const secrets = refs.filter((ref) => ref.kind === 'secret')
-    const parameters = refs.filter((ref) => ref.kind !== 'secret')
-    await Promise.all([
-      parameters.length > 0 && this.ssm.fetch(parameters, signal, out),
-      secrets.length > 0 && this.secretsManager.fetch(secrets, signal, out),
-    ])
+    await Promise.all(
+      [...this.sources].map(([store, source]) => {
+        const mine = refs.filter((ref) => storeOf(ref) === store)
+        return mine.length > 0 && source.fetch(mine, signal, out)
+      }),
+    )
   }
 }
 
-/** The source for a map: Parameter Store, Secrets Manager, or both; each loads on its first fetch. */
+/** The source for a map: one per store it names (Parameter Store, Secrets Manager, AppConfig), each loaded on its first fetch. */
 export const createSource = (opts: ResolvedOptions): Source => {
-  const kinds = new Set(opts.entries.map((entry) => entry.ref.kind === 'secret'))
-  if (!kinds.has(true)) return ssmSource(opts)
-  if (!kinds.has(false)) return secretsManagerSource(opts)
-  return new CompositeSource(ssmSource(opts), secretsManagerSource(opts))
+  const stores = new Set(opts.entries.map((entry) => storeOf(entry.ref)))
+  const sources = new Map([...stores].map((store) => [store, SOURCES[store](opts)] as const))
+  return sources.size === 1 ? ([...sources.values()][0] as Source) : new CompositeSource(sources)
 }

@@ -35,7 +35,8 @@ export type Transform = 'stringList' | 'json' | 'number' | 'boolean' | ((raw: st
 export interface ParameterSpec {
   /**
    * A name, `name:version`, `name:label`, a parameter ARN, or a path ending in `/`; or a Secrets Manager
-   * secret as `secretsmanager:<name or ARN>` (or a secret ARN).
+   * secret as `secretsmanager:<name or ARN>` (or a secret ARN); or an AppConfig configuration profile as
+   * `appconfig:<application>/<environment>/<profile>` (names or ids).
    */
   readonly name: string
   /** Secrets Manager only: the version stage to read. Default `AWSCURRENT`. */
@@ -324,7 +325,7 @@ export type TransformResult<T> = T extends 'json'
  */
 export type ShapeOf<N, V> = string extends N
   ? V | Record<string, V>
-  : N extends `secretsmanager:${string}`
+  : N extends `secretsmanager:${string}` | `appconfig:${string}`
     ? V
     : N extends `${string}/`
       ? Record<string, V>

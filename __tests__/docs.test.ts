@@ -4,9 +4,10 @@ import { fileURLToPath } from 'node:url'
 // Every public export carries TSDoc with an @example: the API reference (TypeDoc) is built from it.
 const src = fileURLToPath(new URL('../src/', import.meta.url))
 const local = fileURLToPath(new URL('../packages/local/src/', import.meta.url))
-const files = [...readdirSync(src).map((f) => `${src}${f}`), ...readdirSync(local).map((f) => `${local}${f}`)].filter(
-  (f) => f.endsWith('.ts'),
-)
+// Recursive: public types live in src/core/ and src/sources/ too.
+const below = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => `${dir}${f}`)
+const files = [...below(src), ...below(local)].filter((f) => f.endsWith('.ts'))
 const sources = files.map((f) => readFileSync(f, 'utf8'))
 
 const exportedNames = (entry: string): string[] => {

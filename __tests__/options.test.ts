@@ -99,8 +99,8 @@ describe('resolveOptions', () => {
 
   test('secretsManager defaults to one call per secret and the top-level client options', () => {
     const resolved = resolveOptions({ ...base, awsClientOptions: { region: 'eu-west-1' } })
-    expect(resolved.secretsManager).toEqual({
-      batch: false,
+    expect(resolved.storeOptions.secretsmanager).toEqual({
+      settings: {},
       awsClientOptions: { region: 'eu-west-1' },
       AwsClient: undefined,
     })

@@ -3,6 +3,7 @@ import { nameProblem, parseRef } from '../src/parameter.js'
 describe('parseRef', () => {
   test('a plain hierarchical name', () => {
     expect(parseRef('/bots/superman/token')).toEqual({
+      store: 'ssm',
       kind: 'name',
       id: '/bots/superman/token',
       name: '/bots/superman/token',
@@ -52,6 +53,7 @@ describe('parseRef', () => {
 
   test('a Secrets Manager secret by prefix or ARN, with an optional version stage', () => {
     expect(parseRef('secretsmanager:prod/db')).toEqual({
+      store: 'secretsmanager',
       kind: 'secret',
       id: 'secretsmanager:prod/db:',
       name: 'prod/db',

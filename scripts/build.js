@@ -1,12 +1,12 @@
 // Builds dist/ from nothing: ESM bundles with source maps, and one .d.ts per public entry.
 //
 // JavaScript: esbuild bundles each public entry into one module (loading 13 small modules cost ~6 ms at a cold
-// start, one file ~1.6 ms: npm run bench). With splitting, each store's own code (src/ssm.ts,
-// src/secrets-manager.ts) is a chunk that src/sources.ts imports only when a map names that store.
+// start, one file ~1.6 ms: npm run bench). Each store's own code (src/sources/stores/<store>.ts) is a module of
+// its own that the store's kind (src/sources/<store>.ts) imports only when a map names that store.
 //
 // Types: tsc emits declarations into .build/types, and API Extractor rolls each entry's up into one file, so
 // only the public API ships (internal types such as Refresher and ResolvedOptions do not).
-import { rmSync } from 'node:fs'
+import { readdirSync, rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Extractor, ExtractorConfig } from '@microsoft/api-extractor'
 import { build } from 'esbuild'
@@ -20,11 +20,13 @@ export const ENTRIES = [{ source: 'src/index.ts', out: 'index', types: 'index.d.
 rmSync(`${ROOT}dist`, { recursive: true, force: true })
 rmSync(`${ROOT}.build`, { recursive: true, force: true })
 
-// Each store is a module of its own (dist/stores/<store>.js), which src/sources.ts imports only when a map names
-// that store. It carries its own copy of the few helpers it shares with the core (classifyError), so the entry
+// Each store is a module of its own (dist/stores/<store>.js), which its kind imports only when a map names
+// that store: every file of src/sources/stores/ is one, so a new store needs no line here. It carries its own copy of the few helpers it shares with the core (classifyError), so the entry
 // shares no chunk with it: one module to load as installed, and a user's bundler keeps the core's code flat
 // (a module shared with a lazily imported one would be wrapped to run on demand too).
-const STORES = ['ssm', 'secrets-manager', 'appconfig']
+const STORES = readdirSync(`${ROOT}src/sources/stores`)
+  .filter((file) => file.endsWith('.ts'))
+  .map((file) => file.slice(0, -3))
 const common = {
   absWorkingDir: ROOT,
   bundle: true,
@@ -39,9 +41,10 @@ const common = {
 const storesExternal = {
   name: 'stores-external',
   setup(b) {
-    const filter = new RegExp(`^\\./(${STORES.join('|')})\\.js$`)
+    // A kind's `import('./stores/<store>.js')` stays an import of dist/stores/<store>.js, beside dist/index.js.
+    const filter = new RegExp(`^\\./stores/(${STORES.join('|')})\\.js$`)
     b.onResolve({ filter }, ({ path, importer }) =>
-      importer.endsWith('sources.ts') ? { path: `./stores/${path.slice(2)}`, external: true } : undefined,
+      importer.includes('/src/sources/') ? { path, external: true } : undefined,
     )
   },
 }
@@ -53,7 +56,7 @@ await build({
 })
 await build({
   ...common,
-  entryPoints: STORES.map((store) => ({ in: `src/${store}.ts`, out: `stores/${store}` })),
+  entryPoints: STORES.map((store) => ({ in: `src/sources/stores/${store}.ts`, out: `stores/${store}` })),
   outdir: 'dist',
 })
 

@@ -1,7 +1,10 @@
+export type { BudgetContext, SecretsInstance } from './core/secrets.js'
+export { createSecrets } from './core/secrets.js'
 export type { FailureInfo, Reason, SecretsErrorCode, SecretsErrorDetails } from './errors.js'
 export { SecretsError } from './errors.js'
 export type { ContextOf, SecretsMiddleware } from './middleware.js'
 export { secrets } from './middleware.js'
+export type { Outcome, RawValue, Source, SourceRef } from './sources/source.js'
 export type {
   AwsClientLike,
   Clock,

@@ -1,10 +1,7 @@
 import type { MiddlewareObj, Request } from '@middy/core'
 import type { Context } from 'aws-lambda'
-import { Cache, type Log } from './core/cache.js'
-import { envRegistry, syncEnv } from './env.js'
+import { Core, coreOf, type createSecrets, type SecretsInstance } from './core/secrets.js'
 import { resolveOptions } from './options.js'
-import { createPrepare } from './prepare.js'
-import { createSource } from './sources.js'
 import type { FetchData, SecretsOptions, SecretsStats, SecretValues } from './types.js'
 import { compileWriter } from './writer.js'
 
@@ -57,7 +54,8 @@ interface HookRequest {
  * once, during Lambda's init phase), and before each invocation puts their values on `context` (and
  * `process.env` with `setToEnv`). Values refresh in the background; when the store fails a key is
  * served its last good value, then its deploy-time environment variable, else the invocation fails
- * with a {@link SecretsError} naming what is missing.
+ * with a {@link SecretsError} naming what is missing. Given an instance made by {@link createSecrets} instead of
+ * options, it serves from that instance's cache, so middy and non-middy code share one cache and one set of calls.
  *
  * @example
  * ```ts
@@ -71,53 +69,29 @@ interface HookRequest {
  *   })
  * ```
  */
-export const secrets = <const O extends SecretsOptions<FetchData>>(options: O): SecretsMiddleware<O> => {
-  const opts = resolveOptions(options)
-  const { entries, clock, logger } = opts
-  const count = entries.length
+export function secrets<const O extends SecretsOptions<FetchData>>(options: O): SecretsMiddleware<O>
+/** Serves a middy handler from the cache of an instance made by `createSecrets`: one cache, one set of fetches. */
+export function secrets<O extends SecretsOptions<FetchData>>(instance: SecretsInstance<O>): SecretsMiddleware<O>
+export function secrets<O extends SecretsOptions<FetchData>>(input: O | SecretsInstance<O>): SecretsMiddleware<O> {
+  const core = coreOf(input) ?? new Core(resolveOptions(input as O))
+  const { cache, opts } = core
+  const clock = opts.clock
   const write = compileWriter(
-    entries.map((entry) => entry.key),
+    opts.entries.map((entry) => entry.key),
     opts.setToContext,
   )
-
-  const envOn = opts.setToEnv
-  const registry = envRegistry()
-  const wanted = new Map<string, string | undefined>()
-  let envSeen = -1
-
-  const log: Log = (level, message, event) => {
-    try {
-      logger[level]?.(message, event)
-    } catch {
-      // A broken logger must not break the function.
-    }
-  }
-
-  const cache = new Cache(opts, createSource(opts), createPrepare(opts.setToEnv), log)
   const values = cache.values
 
-  const rebuildEnv = (): void => {
-    // Variables written before but not wanted now (a parameter left the path) go back to their deploy-time value.
-    for (const name of wanted.keys()) wanted.set(name, undefined)
-    for (let i = 0; i < count; i++) {
-      const prepared = cache.served[i]
-      if (prepared?.env) for (const [name, value] of prepared.env) wanted.set(name, value)
-      else if (entries[i]!.ref.kind !== 'path') wanted.set(entries[i]!.key, undefined)
-    }
-    envSeen = -1
-  }
-
   const put = (request: HookRequest): void => {
-    if (envOn) rebuildEnv()
+    core.served()
     write(request.context, request.internal, values)
-    if (envOn && registry.seq !== envSeen) envSeen = syncEnv(wanted)
   }
 
   const secretsMiddlewareBefore = (request: HookRequest): Promise<void> | undefined => {
     if (clock.now() < cache.nextCheckAt) {
       // Everything is fresh: a run of property stores, no await, no allocation.
       write(request.context, request.internal, values)
-      if (envOn && registry.seq !== envSeen) envSeen = syncEnv(wanted)
+      core.warm()
       return undefined
     }
     const waiting = cache.resolve(request.context)

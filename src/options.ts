@@ -1,7 +1,10 @@
 import { EnvScope } from './env.js'
 import { reservedPathKey, reservedVariable } from './env-names.js'
 import { SecretsError } from './errors.js'
-import { type ParameterRef, parseRef } from './parameter.js'
+import { customKind, RESERVED_STORE_NAMES, STORE_NAME } from './sources/custom.js'
+import { SpecError, type StoreKind } from './sources/kind.js'
+import { parseEntry, STORES, storeFields } from './sources/registry.js'
+import type { Source, SourceRef } from './sources/source.js'
 import { resolveTransform, TRANSFORMS, type TransformFn } from './transform.js'
 import type { AwsClientLike, Clock, FetchData, LogEvent, Logger, SecretsOptions } from './types.js'
 
@@ -35,7 +38,7 @@ type TimeOption = 'cacheExpiry' | 'staleWhileRevalidate' | 'staleIfError' | 'fet
 /** One key of `fetchData`, resolved. */
 export interface Entry {
   readonly key: string
-  readonly ref: ParameterRef
+  readonly ref: SourceRef
   readonly transform: TransformFn
   readonly required: boolean
   /** With setToEnv: the instance's claims on process.env, shared by its entries. */
@@ -60,11 +63,19 @@ export interface ResolvedOptions {
   readonly onChange: ((keys: string[]) => void) | undefined
   readonly logger: Logger
   readonly clock: Clock
-  readonly secretsManager: {
-    readonly batch: boolean
-    readonly awsClientOptions: Readonly<Record<string, unknown>>
-    readonly AwsClient: (new (config: any) => AwsClientLike) | undefined
-  }
+  /** Each built-in store's own option (`secretsManager`), by store name; every store with an option has one. */
+  readonly storeOptions: Readonly<Record<string, StoreOptions>>
+  /** The user's stores of the `stores` option, as kinds the registry parses and sources entries with. */
+  readonly customStores: readonly StoreKind[]
+}
+
+/** One store's own option (`secretsManager: { … }`), resolved. */
+export interface StoreOptions {
+  /** Its client's configuration: the top-level `awsClientOptions` unless given. */
+  readonly awsClientOptions: Readonly<Record<string, unknown>>
+  readonly AwsClient: (new (config: any) => AwsClientLike) | undefined
+  /** The store's declared settings (`batch`), as given: absent ones are left out. */
+  readonly settings: Readonly<Record<string, unknown>>
 }
 
 // Properties of the Lambda context object that a key must not overwrite.
@@ -103,10 +114,12 @@ const KNOWN_OPTIONS = new Set([
   'onChange',
   'logger',
   'clock',
-  'secretsManager',
+  'stores',
+  ...STORES.flatMap((kind) => (kind.option ? [kind.option.name] : [])),
 ])
-const SECRETS_MANAGER_FIELDS = new Set(['batch', 'awsClientOptions', 'AwsClient'])
-const SPEC_FIELDS = new Set(['name', 'transform', 'required', 'recursive', 'versionStage'])
+// The object form's own fields; the stores declare theirs (`recursive`, `versionStage`).
+const BASE_FIELDS = new Set(['name', 'transform', 'required'])
+const SETTING_TYPES = { boolean: 'true or false', number: 'a number', string: 'a string' } as const
 const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const
 
 const invalid = (message: string, keys: string[] = []): never => {
@@ -222,40 +235,94 @@ const optionalFunction = <T>(value: unknown, path: string): T | undefined => {
   return value as T | undefined
 }
 
-const resolveEntry = (key: string, value: unknown, env: EnvScope | undefined): Entry => {
+const resolveEntry = (
+  key: string,
+  value: unknown,
+  env: EnvScope | undefined,
+  custom: readonly StoreKind[],
+  fieldNames: ReadonlySet<string>,
+): Entry => {
   const at = `fetchData.${keyLabel(key)}`
   const spec = typeof value === 'string' ? { name: value } : value
   if (spec === null || typeof spec !== 'object') {
     return invalid(`${at} must be a parameter name or { name, transform?, required?, recursive? }`, [key])
   }
   const s = spec as Record<string, unknown>
+  const fields: Record<string, unknown> = {}
   for (const field of ownKeys(s, at, [key])) {
-    if (!SPEC_FIELDS.has(field)) invalid(`${at} has an unknown field ${cut(field)}`, [key])
+    if (BASE_FIELDS.has(field)) continue
+    if (!fieldNames.has(field)) invalid(`${at} has an unknown field ${cut(field)}`, [key])
+    const fieldValue = get(s, field, `${at}.${field}`, [key])
+    if (fieldValue !== undefined) fields[field] = fieldValue
   }
   const name = get(s, 'name', `${at}.name`, [key])
   const required = get(s, 'required', `${at}.required`, [key])
-  const recursive = get(s, 'recursive', `${at}.recursive`, [key])
-  const versionStage = get(s, 'versionStage', `${at}.versionStage`, [key])
   const transformOption = get(s, 'transform', `${at}.transform`, [key])
   if (typeof name !== 'string') return invalid(`${at}.name must be a string`, [key])
   if (required !== undefined && typeof required !== 'boolean') invalid(`${at}.required must be a boolean`, [key])
-  if (recursive !== undefined && typeof recursive !== 'boolean') invalid(`${at}.recursive must be a boolean`, [key])
   const transform = resolveTransform(transformOption as never)
   if (!transform) invalid(`${at}.transform must be one of ${TRANSFORMS.join(', ')} or a function`, [key])
-  if (versionStage !== undefined && typeof versionStage !== 'string') {
-    invalid(`${at}.versionStage must be a string`, [key])
-  }
-  let ref: ParameterRef
+  let ref: SourceRef
   try {
-    ref = parseRef(name, recursive !== false, versionStage as string | undefined)
+    ref = parseEntry(name, fields, custom)
   } catch (error) {
+    if (error instanceof SpecError) return invalid(`${at}.${error.message}`, [key])
     return invalid(`${at}: ${quote(name)} ${(error as Error).message}`, [key])
-  }
-  if (recursive !== undefined && ref.kind !== 'path') {
-    invalid(`${at}.recursive applies to paths (names ending in /) only`, [key])
   }
   checkKey(key, ref.kind === 'path', env !== undefined)
   return { key, ref, transform: transform as TransformFn, required: required !== false, ...(env ? { env } : {}) }
+}
+
+/** The user's stores: `stores: { vault: source }` reads entries `vault:<reference>` through `source`. */
+const customStores = (value: unknown): StoreKind[] => {
+  if (value === undefined) return []
+  if (!isPlainObject(value, 'stores')) return invalid('stores must be an object of store name → source')
+  return ownKeys(value, 'stores').map((name) => {
+    if (!STORE_NAME.test(name)) {
+      invalid(`stores has a store named ${cut(name)}: a store name is 1–32 of a-z 0-9 -, starting with a letter`)
+    }
+    if (RESERVED_STORE_NAMES.has(name)) invalid(`stores.${name} names a built-in store: pick another name`)
+    const source = get(value, name, `stores.${name}`)
+    const fetch = source !== null && typeof source === 'object' ? get(source, 'fetch', `stores.${name}.fetch`) : 0
+    if (typeof fetch !== 'function') invalid(`stores.${name} must be a source: an object with fetch() and calls`)
+    return customKind(name, source as Source)
+  })
+}
+
+/** Each built-in store's own option: its client's configuration and the settings it declares. */
+const storeOptions = (read: Reader, awsClientOptions: Record<string, unknown>): Record<string, StoreOptions> => {
+  const resolved: Record<string, StoreOptions> = {}
+  for (const kind of STORES) {
+    if (!kind.option) continue
+    const option = kind.option.name
+    const value = read(option) ?? {}
+    if (!isPlainObject(value, option)) return invalid(`${option} must be an object`)
+    const declared = kind.option.settings ?? {}
+    for (const name of ownKeys(value, option)) {
+      if (name !== 'awsClientOptions' && name !== 'AwsClient' && !Object.hasOwn(declared, name)) {
+        invalid(`${option} has an unknown field ${cut(name)}`)
+      }
+    }
+    const readField: Reader = (name) => get(value, name, `${option}.${name}`)
+    const settings: Record<string, unknown> = {}
+    for (const [name, type] of Object.entries(declared)) {
+      const setting = readField(name)
+      if (setting === undefined) continue
+      if (typeof setting !== type) invalid(`${option}.${name} must be ${SETTING_TYPES[type]}`)
+      settings[name] = setting
+    }
+    const clientOptionsValue = readField('awsClientOptions')
+    resolved[kind.store] = {
+      // One region, one set of credentials: the Parameter Store client's options serve every store unless given.
+      awsClientOptions:
+        clientOptionsValue === undefined
+          ? awsClientOptions
+          : clientOptions(clientOptionsValue, `${option}.awsClientOptions`),
+      AwsClient: optionalFunction(readField('AwsClient'), `${option}.AwsClient`),
+      settings,
+    }
+  }
+  return resolved
 }
 
 const checkLogger = (logger: unknown): Logger => {
@@ -330,9 +397,11 @@ const resolve = (input: SecretsOptions<FetchData>): ResolvedOptions => {
   const setToEnv = flag(read, 'setToEnv')
   const logger = checkLogger(read('logger') ?? defaultLogger)
   const env = setToEnv ? new EnvScope(envConflictReporter(logger)) : undefined
+  const custom = customStores(read('stores'))
+  const fieldNames = storeFields([...STORES, ...custom])
   const entries = keys.map((key) => {
     checkKey(key, false, false)
-    return resolveEntry(key, get(fetchData, key, `fetchData.${keyLabel(key)}`, [key]), env)
+    return resolveEntry(key, get(fetchData, key, `fetchData.${keyLabel(key)}`, [key]), env, custom, fieldNames)
   })
 
   const jitter = read('jitter') ?? defaults.jitter
@@ -341,16 +410,7 @@ const resolve = (input: SecretsOptions<FetchData>): ResolvedOptions => {
   const awsClientOptions = clientOptions(read('awsClientOptions') ?? defaults.awsClientOptions, 'awsClientOptions')
   const clock = checkClock(read('clock') ?? realClock)
 
-  const smOption = read('secretsManager') ?? {}
-  if (!isPlainObject(smOption, 'secretsManager')) return invalid('secretsManager must be an object')
-  for (const name of ownKeys(smOption, 'secretsManager')) {
-    if (!SECRETS_MANAGER_FIELDS.has(name)) invalid(`secretsManager has an unknown field ${cut(name)}`)
-  }
-  const smRead: Reader = (name) => get(smOption, name, `secretsManager.${name}`)
-  const batch = smRead('batch')
-  if (batch !== undefined && typeof batch !== 'boolean') invalid('secretsManager.batch must be true or false')
-  const smClientOptions = smRead('awsClientOptions')
-  const smAwsClient = optionalFunction<ResolvedOptions['AwsClient']>(smRead('AwsClient'), 'secretsManager.AwsClient')
+  const stores = storeOptions(read, awsClientOptions)
 
   const times = {
     cacheExpiry: duration(read, 'cacheExpiry', true),
@@ -372,15 +432,8 @@ const resolve = (input: SecretsOptions<FetchData>): ResolvedOptions => {
     onChange: optionalFunction(read('onChange'), 'onChange'),
     logger,
     clock,
-    secretsManager: {
-      batch: batch === true,
-      // One region, one set of credentials: the Parameter Store client's options serve both unless given.
-      awsClientOptions:
-        smClientOptions === undefined
-          ? awsClientOptions
-          : clientOptions(smClientOptions, 'secretsManager.awsClientOptions'),
-      AwsClient: smAwsClient,
-    },
+    storeOptions: stores,
+    customStores: custom,
   }
   warnUnits(logger, times)
   // Claimed last: options that are refused claim nothing.

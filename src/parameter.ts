@@ -1,13 +1,15 @@
-import { APPCONFIG, parseAppConfig } from './appconfig-ref.js'
 import { isReadableReservedName, isReservedName, isValidLabel, nameShapeProblem } from './aws-names.js'
+import { parseEntry } from './sources/registry.js'
+import type { SourceRef } from './sources/source.js'
 
 /**
- * A parsed reference to what one `fetchData` entry reads. `id` is what goes on the wire and what
- * identifies the reference: two keys with the same `id` share one fetch.
+ * A parsed reference of the built-in stores, Parameter Store and Secrets Manager. `id` is what goes on the wire
+ * and what identifies the reference: two keys with the same `id` share one fetch.
  */
-export interface ParameterRef {
-  /** An SSM parameter name, an SSM path, a Secrets Manager secret, or an AppConfig configuration profile. */
-  readonly kind: 'name' | 'path' | 'secret' | 'appconfig'
+export interface ParameterRef extends SourceRef {
+  readonly store: 'ssm' | 'secretsmanager'
+  /** An SSM parameter name, an SSM path, or a Secrets Manager secret. */
+  readonly kind: 'name' | 'path' | 'secret'
   /** As sent: `name`, `name:selector`, `arn…:selector`, or the path; for a secret `secretsmanager:<id>:<stage>`. */
   readonly id: string
   /** The plain parameter name (or path, or SecretId), as results and messages name it. */
@@ -52,30 +54,6 @@ const selectorProblem = (selector: string, name: string): string | undefined => 
     : 'is neither a version number nor a label (letters, digits, . - _; not starting with a digit)'
 }
 
-/** The prefix that sends an entry to Secrets Manager instead of Parameter Store. */
-export const SECRETS_MANAGER = 'secretsmanager:'
-const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$/
-const SECRET_NAME = /^[a-zA-Z0-9/_+=.@-]{1,512}$/
-const STAGE = /^[a-zA-Z0-9_.+=@-]{1,256}$/
-
-/** A Secrets Manager secret: `secretsmanager:<name or ARN>`, or a secret ARN as it is. */
-const parseSecret = (secretId: string, versionStage: string | undefined): ParameterRef => {
-  if (!SECRET_NAME.test(secretId) && !SECRET_ARN.test(secretId)) {
-    throw new Error('is not a secret name (1–512 of a-z A-Z 0-9 / _ + = . @ -) or secret ARN')
-  }
-  if (versionStage !== undefined && !STAGE.test(versionStage)) throw new Error('has an invalid versionStage')
-  const stage = versionStage === 'AWSCURRENT' ? '' : (versionStage ?? '')
-  return {
-    kind: 'secret',
-    id: `${SECRETS_MANAGER}${secretId}:${stage}`,
-    name: secretId,
-    selector: stage,
-    arn: '',
-    pinned: false,
-    recursive: false,
-  }
-}
-
 // Words that read as a store prefix: what someone may write for a store this package does not read that way.
 const STORE_WORDS = new Set([
   'ssm',
@@ -100,7 +78,7 @@ const STORE_WORDS = new Set([
  * The prefix of `prefix:rest` when it reads as a store prefix, not as `name:selector`: the word is a store's,
  * or a hierarchy follows the colon (`ssm:/bots/x`), which no selector can hold.
  */
-const unknownPrefix = (input: string): string | undefined => {
+export const storePrefix = (input: string): string | undefined => {
   const match = /^([A-Za-z][A-Za-z0-9+.-]{0,31}):(.*)$/s.exec(input)
   if (!match || match[1] === undefined) return undefined
   const word = match[1]
@@ -108,24 +86,21 @@ const unknownPrefix = (input: string): string | undefined => {
 }
 
 /**
- * Parses one reference. Throws a plain Error whose message describes the problem; the caller adds the key.
+ * Parses one entry of any store, through the registry: the built-in forms give a {@link ParameterRef}. Throws a
+ * plain Error whose message describes the problem; the caller adds the key.
  */
 export const parseRef = (input: string, recursive = true, versionStage?: string): ParameterRef => {
-  if (typeof input !== 'string' || input.length === 0) throw new Error('the parameter name is empty')
-  if (input.startsWith(SECRETS_MANAGER)) return parseSecret(input.slice(SECRETS_MANAGER.length), versionStage)
-  if (input.startsWith('arn:') && input.includes(':secretsmanager:')) return parseSecret(input, versionStage)
-  if (input.startsWith(APPCONFIG)) {
-    if (versionStage !== undefined) throw new Error('is an AppConfig profile: versionStage applies to secrets only')
-    return parseAppConfig(input.slice(APPCONFIG.length))
+  const fields: Record<string, unknown> = {}
+  if (versionStage !== undefined) fields.versionStage = versionStage
+  if (!recursive) fields.recursive = false
+  return parseEntry(input, fields) as ParameterRef
+}
+
+/** Parses a Parameter Store entry: a name, `name:selector`, a parameter ARN, or a path ending in `/`. */
+export const parseSsm = (input: string, recursive: boolean): ParameterRef => {
+  if (input.startsWith('arn:') && !ARN.test(input)) {
+    throw new Error('is not an SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>)')
   }
-  const prefix = unknownPrefix(input)
-  if (prefix !== undefined) {
-    throw new Error(
-      `starts with '${prefix}:', which is not a prefix this package knows (known: ${SECRETS_MANAGER} for Secrets Manager, ${APPCONFIG} for AppConfig; a Parameter Store name takes no prefix)`,
-    )
-  }
-  if (versionStage !== undefined)
-    throw new Error('is not a Secrets Manager secret: versionStage applies to secrets only')
   let arn = ''
   let body = input
   const arnMatch = ARN.exec(input)
@@ -136,8 +111,6 @@ export const parseRef = (input: string, recursive = true, versionStage?: string)
     body = rest.includes('/') ? `/${rest}` : rest
     const colon = body.indexOf(':')
     arn = `${arnMatch[1]}/${colon === -1 ? rest : rest.slice(0, rest.indexOf(':'))}`
-  } else if (input.startsWith('arn:')) {
-    throw new Error('is not an SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>)')
   }
 
   if (body.endsWith('/')) {
@@ -149,7 +122,7 @@ export const parseRef = (input: string, recursive = true, versionStage?: string)
     }
     // The same path read recursively and not are two different fetches.
     const id = recursive ? body : `${body} (direct children)`
-    return { kind: 'path', id, name: body, selector: '', arn: '', pinned: false, recursive }
+    return { store: 'ssm', kind: 'path', id, name: body, selector: '', arn: '', pinned: false, recursive }
   }
 
   const colon = body.indexOf(':')
@@ -162,6 +135,7 @@ export const parseRef = (input: string, recursive = true, versionStage?: string)
     if (selProblem) throw new Error(`has a selector that ${selProblem}`)
   }
   return {
+    store: 'ssm',
     kind: 'name',
     id: input,
     name,

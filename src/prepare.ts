@@ -2,7 +2,7 @@ import type { Prepare, Prepared } from './core/state.js'
 import { envName, reservedVariable } from './env-names.js'
 import type { FailureInfo } from './errors.js'
 import type { Entry } from './options.js'
-import type { RawValue } from './source.js'
+import type { RawValue } from './sources/source.js'
 
 export { envName } from './env-names.js'
 

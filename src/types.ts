@@ -2,6 +2,7 @@ import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/
 import type { SSMClient, SSMClientConfig } from '@aws-sdk/client-ssm'
 import type { Context } from 'aws-lambda'
 import type { FailureInfo, Reason } from './errors.js'
+import type { Source } from './sources/source.js'
 
 /**
  * A JSON value, as `transform: 'json'` returns it.
@@ -35,8 +36,9 @@ export type Transform = 'stringList' | 'json' | 'number' | 'boolean' | ((raw: st
 export interface ParameterSpec {
   /**
    * A name, `name:version`, `name:label`, a parameter ARN, or a path ending in `/`; or a Secrets Manager
-   * secret as `secretsmanager:<name or ARN>` (or a secret ARN); or an AppConfig configuration profile as
-   * `appconfig:<application>/<environment>/<profile>` (names or ids).
+   * secret as `secretsmanager:<name or ARN>` (or a secret ARN); an AppConfig configuration profile as
+   * `appconfig:<application>/<environment>/<profile>` (names or ids); or `<store>:<reference>` for a store of
+   * the `stores` option.
    */
   readonly name: string
   /** Secrets Manager only: the version stage to read. Default `AWSCURRENT`. */
@@ -259,6 +261,13 @@ export interface SecretsOptions<F extends FetchData = FetchData> {
    * @defaultValue `{}`
    */
   readonly secretsManager?: SecretsManagerOptions
+  /**
+   * Stores of your own, by name: `stores: { vault: source }` reads entries `vault:<reference>` through `source`
+   * (a {@link Source}), with the same ladder, refresh and typing as the built-in stores. A name is 1–32 of
+   * a-z 0-9 -, starting with a letter, and not a built-in store's.
+   * @defaultValue none
+   */
+  readonly stores?: Readonly<Record<string, Source>>
 }
 
 /**

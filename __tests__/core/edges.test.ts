@@ -7,7 +7,7 @@ import { classifyError } from '../../src/errors.js'
 import { secrets } from '../../src/index.js'
 import { resolveOptions } from '../../src/options.js'
 import { createPrepare } from '../../src/prepare.js'
-import type { Outcome, Source } from '../../src/source.js'
+import type { Outcome, Source } from '../../src/sources/source.js'
 import { FakeStore, fakeClock, invoke, serviceError, useFakeTime } from '../support/fake.js'
 import { recordingLogger } from '../support/harness.js'
 

@@ -5,8 +5,8 @@
  */
 import { SecretsError, secrets } from '../../src/index.js'
 import { parseRef } from '../../src/parameter.js'
-import type { Outcome } from '../../src/source.js'
-import { SsmSource } from '../../src/ssm.js'
+import type { Outcome } from '../../src/sources/source.js'
+import { SsmSource } from '../../src/sources/stores/ssm.js'
 import {
   advance,
   arnOf,

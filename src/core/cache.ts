@@ -2,7 +2,7 @@ import { deployTimeValue } from '../env.js'
 import { SecretsError } from '../errors.js'
 import type { ResolvedOptions } from '../options.js'
 import { rawFromEnv } from '../prepare.js'
-import type { Source } from '../source.js'
+import type { Source } from '../sources/source.js'
 import type { LogEvent, Rung, SecretsStats } from '../types.js'
 import { nextCheck, serving } from './policy.js'
 import { Refresher } from './refresher.js'
@@ -26,6 +26,8 @@ export class Cache {
   readonly rungs: Rung[]
   /** Until this time nothing can change: an invocation only copies `values`. -Infinity forces a look. */
   nextCheckAt = Number.NEGATIVE_INFINITY
+  /** Counts the times `values` was written: a caller keeping a copy of them knows when it is out of date. */
+  writes = 0
   private readonly refresher: Refresher
   private readonly keys: readonly KeyState[]
   private readonly index: ReadonlyMap<string, number>
@@ -174,6 +176,7 @@ export class Cache {
       this.served[i] = prepared
       this.values[i] = prepared?.value
     }
+    this.writes++
     if (missing !== undefined) {
       this.nextCheckAt = Number.NEGATIVE_INFINITY
       const { error, event } = unavailable(missing, timedOut)

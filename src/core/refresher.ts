@@ -1,7 +1,6 @@
 import { classifyError } from '../errors.js'
 import type { Entry } from '../options.js'
-import type { ParameterRef } from '../parameter.js'
-import type { Outcome, RawValue, Source } from '../source.js'
+import type { Outcome, RawValue, Source, SourceRef } from '../sources/source.js'
 import type { Clock } from '../types.js'
 import { backoffCap, backoffDelay, isAnswer, type Policy, refreshPoint } from './policy.js'
 import { type KeyState, newKeyState, type Prepare, type Round } from './state.js'
@@ -89,7 +88,7 @@ export class Refresher {
     // Every call of the round listens on this one signal: 20 batches are not a listener leak.
     // Taken at run time: a static import of a builtin costs an ES module wrapper (~0.25 ms) at every cold start.
     process.getBuiltinModule('node:events').setMaxListeners(0, controller.signal)
-    const refs = new Map<string, ParameterRef>()
+    const refs = new Map<string, SourceRef>()
     for (const key of keys) refs.set(key.entry.ref.id, key.entry.ref)
     const fetchTimeout = this.timing.fetchTimeout
     // Answers land here as each call returns: a round that times out keeps the ones that arrived.

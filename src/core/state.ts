@@ -1,6 +1,6 @@
 import type { FailureInfo } from '../errors.js'
 import type { Entry } from '../options.js'
-import type { RawValue } from '../source.js'
+import type { RawValue } from '../sources/source.js'
 
 /** A store value made ready for the handler: the transformed value and, with setToEnv, its variables. */
 export interface Prepared {

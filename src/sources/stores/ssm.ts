@@ -1,8 +1,8 @@
 import type { GetParametersByPathCommand, GetParametersCommand } from '@aws-sdk/client-ssm'
-import { classifyError } from './errors.js'
-import type { ParameterRef } from './parameter.js'
-import type { Outcome, Source } from './source.js'
-import type { AwsClientLike } from './types.js'
+import { classifyError } from '../../errors.js'
+import type { ParameterRef } from '../../parameter.js'
+import type { AwsClientLike } from '../../types.js'
+import type { Outcome, Source } from '../source.js'
 
 /** AWS's limit on `Names` in one GetParameters call, and on `MaxResults` of GetParametersByPath. */
 export const BATCH_SIZE = 10
@@ -102,7 +102,7 @@ const matchAnswer = (batch: readonly ParameterRef[], result: unknown): Map<strin
  * role may not read denies all ten) is split into single-name calls at once, in the same round, so every
  * readable name is served and each name gets its own verdict.
  */
-export class SsmSource implements Source {
+export class SsmSource implements Source<ParameterRef> {
   calls = 0
   /** Names to send alone: known to be denied. */
   private readonly alone = new Set<string>()

@@ -1,8 +1,8 @@
-import type { FailureInfo } from './errors.js'
-import { classifyError } from './errors.js'
-import type { ParameterRef } from './parameter.js'
-import type { Outcome, Source } from './source.js'
-import type { AwsClientLike, Clock } from './types.js'
+import type { FailureInfo } from '../../errors.js'
+import { classifyError } from '../../errors.js'
+import type { AwsClientLike, Clock } from '../../types.js'
+import type { AppConfigRef } from '../appconfig.js'
+import type { Outcome, Source } from '../source.js'
 
 /**
  * The poll interval each configuration session asks for: AppConfig's smallest. A session's interval is a floor
@@ -51,7 +51,7 @@ const errorName = (error: unknown): unknown => {
  * failed or was cut off, the next poll opens a new session; a token AppConfig rejects (expired after 24 hours,
  * or not valid) is replaced by a new session within the same fetch.
  */
-export class AppConfigSource implements Source {
+export class AppConfigSource implements Source<AppConfigRef> {
   calls = 0
   private readonly sessions = new Map<string, Session>()
   private loaded: Promise<Sdk> | undefined
@@ -61,7 +61,7 @@ export class AppConfigSource implements Source {
     private readonly clock: Clock,
   ) {}
 
-  async fetch(refs: readonly ParameterRef[], signal: AbortSignal, out: Map<string, Outcome>): Promise<void> {
+  async fetch(refs: readonly AppConfigRef[], signal: AbortSignal, out: Map<string, Outcome>): Promise<void> {
     let sdk: Sdk
     try {
       this.loaded ??= this.load()
@@ -78,7 +78,7 @@ export class AppConfigSource implements Source {
     await Promise.all(refs.map((ref) => this.fetchOne(sdk, ref, signal, out)))
   }
 
-  private async fetchOne(sdk: Sdk, ref: ParameterRef, signal: AbortSignal, out: Map<string, Outcome>): Promise<void> {
+  private async fetchOne(sdk: Sdk, ref: AppConfigRef, signal: AbortSignal, out: Map<string, Outcome>): Promise<void> {
     let session = this.sessions.get(ref.id)
     if (session === undefined) {
       session = { token: undefined, first: true, pollAfter: Number.NEGATIVE_INFINITY, raw: undefined }
@@ -124,18 +124,17 @@ export class AppConfigSource implements Source {
 
   private async startSession(
     sdk: Sdk,
-    ref: ParameterRef,
+    ref: AppConfigRef,
     session: Session,
     signal: AbortSignal,
   ): Promise<FailureInfo | undefined> {
-    const [application, environment, profile] = ref.id.slice(ref.id.indexOf(':') + 1).split('/')
     this.calls++
     try {
       const result = (await sdk.client.send(
         new sdk.module.StartConfigurationSessionCommand({
-          ApplicationIdentifier: application,
-          EnvironmentIdentifier: environment,
-          ConfigurationProfileIdentifier: profile,
+          ApplicationIdentifier: ref.application,
+          EnvironmentIdentifier: ref.environment,
+          ConfigurationProfileIdentifier: ref.profile,
           RequiredMinimumPollIntervalInSeconds: APPCONFIG_MIN_POLL_SECONDS,
         }),
         { abortSignal: signal },

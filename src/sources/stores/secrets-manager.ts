@@ -1,8 +1,8 @@
-import type { FailureInfo } from './errors.js'
-import { classifyError } from './errors.js'
-import type { ParameterRef } from './parameter.js'
-import type { Outcome, Source } from './source.js'
-import type { AwsClientLike } from './types.js'
+import type { FailureInfo } from '../../errors.js'
+import { classifyError } from '../../errors.js'
+import type { ParameterRef } from '../../parameter.js'
+import type { AwsClientLike } from '../../types.js'
+import type { Outcome, Source } from '../source.js'
 
 /** AWS's limit on `SecretIdList` in one BatchGetSecretValue call. */
 export const SECRETS_BATCH_SIZE = 20
@@ -75,7 +75,7 @@ const matches = (id: string, secret: SecretValue): boolean =>
  * 10,000 calls per second, a hundred times BatchGetSecretValue's, which matters in a fleet's deploy
  * burst. With `batch`, secrets on AWSCURRENT go in BatchGetSecretValue calls of up to 20.
  */
-export class SecretsManagerSource implements Source {
+export class SecretsManagerSource implements Source<ParameterRef> {
   calls = 0
   /** Secrets of a batch that IAM refused as a whole (no `secretsmanager:BatchGetSecretValue`): asked for alone. */
   private readonly alone = new Set<string>()

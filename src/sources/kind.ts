@@ -1,0 +1,49 @@
+import type { ResolvedOptions, StoreOptions } from '../options.js'
+import type { Source, SourceRef } from './source.js'
+
+/** The object-form fields of one entry beyond `name`, `transform` and `required`, as given (absent ones left out). */
+export type SpecFields = Readonly<Record<string, unknown>>
+
+/**
+ * A refusal of one field of an entry's object form: `fetchData.KEY.versionStage must be a string`. A plain Error
+ * is about the entry's name: `fetchData.KEY: "x" is not …`.
+ */
+export class SpecError extends Error {
+  constructor(
+    readonly field: string,
+    problem: string,
+  ) {
+    super(`${field} ${problem}`)
+  }
+}
+
+/**
+ * One kind of store, as the registry knows it: how its entries are recognised and parsed (at construction, in the
+ * core's bundle), which SDK it needs and how its source is made (its code and SDK load on the first fetch).
+ */
+export interface StoreKind {
+  /** The name its references carry in `SourceRef.store`. */
+  readonly store: string
+  /** What messages call the store: `Secrets Manager`. */
+  readonly title: string
+  /** The prefix its entries start with (`secretsmanager:`), listed when an unknown prefix is refused. */
+  readonly prefix?: string
+  /** Whether an entry string is this store's. The Parameter Store kind is not asked: it takes the rest. */
+  recognises(input: string): boolean
+  /** Parses an entry; throws a {@link SpecError} (or an Error about the name) when it is not a valid one. */
+  parse(input: string, fields: SpecFields): SourceRef
+  /** Extra object-form fields the store reads, each with what it applies to (`versionStage` → `secrets`). */
+  readonly fields?: Readonly<Record<string, string>>
+  /**
+   * A top-level option of the store's own (`secretsManager`): its client's `awsClientOptions` and `AwsClient`
+   * (defaulting to the top-level ones), and the extra settings named here with their type.
+   */
+  readonly option?: {
+    readonly name: string
+    readonly settings?: Readonly<Record<string, 'boolean' | 'number' | 'string'>>
+  }
+  /** The SDK package its source needs (an optional peer), named when it cannot be loaded. */
+  readonly sdk: string
+  /** Makes the store's source for one instance; nothing is loaded before its first fetch. */
+  source(opts: ResolvedOptions, settings: StoreOptions): Source
+}

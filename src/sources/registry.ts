@@ -1,0 +1,91 @@
+import type { ResolvedOptions } from '../options.js'
+import { storePrefix } from '../parameter.js'
+import { appConfigKind } from './appconfig.js'
+import { SpecError, type SpecFields, type StoreKind } from './kind.js'
+import { secretsManagerKind } from './secrets-manager.js'
+import type { Outcome, Source, SourceRef } from './source.js'
+import { ssmKind } from './ssm.js'
+
+/**
+ * Every built-in store, one line each. Parameter Store is the default: it takes every entry no other store
+ * recognises, so it is asked last. A new store adds its own files under src/sources/ and one line here.
+ */
+export const STORES: readonly StoreKind[] = [
+  secretsManagerKind,
+  appConfigKind,
+  // dynamoDbKind (./dynamodb.ts) is registered here once its source exists.
+  ssmKind,
+]
+
+/** The object-form fields some store reads, beyond `name`, `transform` and `required`. */
+export const storeFields = (kinds: readonly StoreKind[] = STORES): ReadonlySet<string> =>
+  new Set(kinds.flatMap((kind) => Object.keys(kind.fields ?? {})))
+
+const reads = (kind: StoreKind, field: string): boolean =>
+  kind.fields !== undefined && Object.hasOwn(kind.fields, field)
+
+/** The store kind that owns an entry: a user's store first, then the built-in ones. */
+export const kindOf = (input: string, custom: readonly StoreKind[] = []): StoreKind => {
+  for (const kind of custom) if (kind.recognises(input)) return kind
+  for (const kind of STORES) if (kind !== ssmKind && kind.recognises(input)) return kind
+  const prefix = storePrefix(input)
+  if (prefix !== undefined) {
+    const known = [...custom, ...STORES]
+      .filter((kind) => kind.prefix !== undefined)
+      .map((kind) => `${kind.prefix} for ${kind.title}`)
+      .join(', ')
+    throw new Error(
+      `starts with '${prefix}:', which is not a prefix this package knows (known: ${known}; a Parameter Store name takes no prefix)`,
+    )
+  }
+  return ssmKind
+}
+
+/**
+ * Parses one entry with the store that owns it. `fields` are the object form's extra fields that were given;
+ * one that belongs to another store is refused, naming what it applies to. Throws a {@link SpecError} about a
+ * field, or a plain Error about the name.
+ */
+export const parseEntry = (input: string, fields: SpecFields, custom: readonly StoreKind[] = []): SourceRef => {
+  if (typeof input !== 'string' || input.length === 0) throw new Error('the parameter name is empty')
+  const kind = kindOf(input, custom)
+  for (const field of Object.keys(fields)) {
+    if (reads(kind, field)) continue
+    const owner = [...STORES, ...custom].find((other) => reads(other, field))
+    throw new SpecError(field, owner ? `applies to ${owner.fields?.[field]} only` : `is not read by ${kind.title}`)
+  }
+  return kind.parse(input, fields)
+}
+
+/** Sends each reference to the source of its store, all at once. */
+class CompositeSource implements Source {
+  constructor(private readonly sources: ReadonlyMap<string, Source>) {}
+
+  get calls(): number {
+    let calls = 0
+    for (const source of this.sources.values()) calls += source.calls
+    return calls
+  }
+
+  async fetch(refs: readonly SourceRef[], signal: AbortSignal, out: Map<string, Outcome>): Promise<void> {
+    const byStore = new Map<string, SourceRef[]>()
+    for (const ref of refs) {
+      const list = byStore.get(ref.store)
+      if (list) list.push(ref)
+      else byStore.set(ref.store, [ref])
+    }
+    await Promise.all([...byStore].map(([store, list]) => this.sources.get(store)?.fetch(list, signal, out)))
+  }
+}
+
+/** The source for a map: one per store it names, each loading on its first fetch. */
+export const createSource = (opts: ResolvedOptions): Source => {
+  const kinds = [...opts.customStores, ...STORES]
+  const sources = new Map<string, Source>()
+  for (const { ref } of opts.entries) {
+    if (sources.has(ref.store)) continue
+    const kind = kinds.find((candidate) => candidate.store === ref.store) as StoreKind
+    sources.set(ref.store, kind.source(opts, opts.storeOptions[kind.store] as never))
+  }
+  return sources.size === 1 ? (sources.values().next().value as Source) : new CompositeSource(sources)
+}

@@ -1,0 +1,46 @@
+import { parseSsm } from '../parameter.js'
+import type { StoreKind } from './kind.js'
+import { SpecError } from './kind.js'
+import { type ClientClass, createClient, LazySource, once, thenOrNow } from './lazy.js'
+import type { SsmModule } from './stores/ssm.js'
+
+const SDK = '@aws-sdk/client-ssm'
+
+const modules = once(async () => {
+  const [{ SsmSource }, sdk] = await Promise.all([
+    import('./stores/ssm.js'),
+    import(SDK) as Promise<SsmModule & { SSMClient: ClientClass }>,
+  ])
+  return { SsmSource, sdk }
+})
+
+/**
+ * Parameter Store: every entry no other store recognises (its names take no prefix). Its rules are in
+ * parameter.ts; `recursive` in the object form applies to paths.
+ */
+export const ssmKind: StoreKind = {
+  store: 'ssm',
+  title: 'Parameter Store',
+  recognises: () => true,
+  parse: (input, fields) => {
+    const recursive = fields.recursive
+    if (recursive !== undefined && typeof recursive !== 'boolean') throw new SpecError('recursive', 'must be a boolean')
+    const ref = parseSsm(input, recursive !== false)
+    if (recursive !== undefined && ref.kind !== 'path') {
+      throw new SpecError('recursive', 'applies to paths (names ending in /) only')
+    }
+    return ref
+  },
+  fields: { recursive: 'paths (names ending in /)' },
+  sdk: SDK,
+  // The top-level awsClientOptions and AwsClient are Parameter Store's.
+  source: (opts) =>
+    new LazySource(
+      () =>
+        thenOrNow(modules(), ({ SsmSource, sdk }) => {
+          const client = createClient(opts.AwsClient ?? sdk.SSMClient, opts.awsClientOptions, opts)
+          return new SsmSource(() => client, sdk)
+        }),
+      SDK,
+    ),
+}

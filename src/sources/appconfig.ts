@@ -40,7 +40,7 @@ export const parseAppConfig = (input: string): AppConfigRef => {
     store: 'appconfig',
     kind: 'appconfig',
     id: input,
-    name: input,
+    name: body,
     pinned: false,
     application,
     environment,

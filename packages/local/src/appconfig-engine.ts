@@ -147,7 +147,7 @@ export class AppConfigEngine {
   readonly #profiles = new Map<string, Profile>()
   readonly #tokens = new Map<string, Token>()
   /** Tokens already presented: a second use is refused, and counted for tests that check none happens. */
-  readonly #spent = new Set<string>()
+  readonly #spent = new Map<string, string>()
   #reusedTokens = 0
 
   constructor(options: AppConfigEngineOptions = {}) {
@@ -221,11 +221,25 @@ export class AppConfigEngine {
    */
   profileOf(operation: string, input: unknown): string | undefined {
     const fields = (input ?? {}) as Record<string, unknown>
-    const profile =
-      operation === 'GetLatestConfiguration'
-        ? this.#tokens.get(String(fields.ConfigurationToken))?.session.profile
-        : this.#find(fields)
-    return profile && `${profile.application}/${profile.environment}/${profile.profile}`
+    if (operation === 'GetLatestConfiguration') {
+      const token = String(fields.ConfigurationToken)
+      const profile = this.#tokens.get(token)?.session.profile
+      return profile ? keyOf(profile) : this.#spent.get(token)
+    }
+    const profile = this.#find(fields)
+    if (profile) return keyOf(profile)
+    // A profile that does not exist (yet) is named as the request names it.
+    const ids = IDENTIFIER_FIELDS.map((field) => fields[field])
+    return ids.every((id) => typeof id === 'string') ? ids.join('/') : undefined
+  }
+
+  /** Deletes a profile and its versions; its sessions' next polls get ResourceNotFoundException. */
+  delete(key: string): void {
+    if (!this.#profiles.delete(key)) {
+      throw new AppConfigError('ResourceNotFoundException', 'ConfigurationProfile not found', 404, {
+        ResourceType: 'ConfigurationProfile',
+      })
+    }
   }
 
   /** Answers one operation, or throws an {@link AppConfigError}. */
@@ -292,6 +306,13 @@ export class AppConfigEngine {
     return token
   }
 
+  /** A token once presented and answered is spent: remembered (boundedly) to tell a reuse from a made-up one. */
+  #retire(token: string, session: Session): void {
+    this.#tokens.delete(token)
+    this.#spent.set(token, keyOf(session.profile))
+    if (this.#spent.size > MAX_SPENT) this.#spent.delete(this.#spent.keys().next().value as string)
+  }
+
   #latest(fields: Record<string, unknown>): LatestConfiguration {
     const presented = fields.ConfigurationToken
     if (typeof presented !== 'string' || presented.length === 0) {
@@ -308,8 +329,14 @@ export class AppConfigEngine {
     const now = this.#now()
     const { session } = token
     if (now >= token.expiresAt) {
-      this.#tokens.delete(presented)
+      this.#retire(presented, session)
       throw badToken('Expired', 'The token has expired: start a new configuration session')
+    }
+    if (this.#profiles.get(keyOf(session.profile)) !== session.profile) {
+      this.#retire(presented, session)
+      throw new AppConfigError('ResourceNotFoundException', 'ConfigurationProfile not found', 404, {
+        ResourceType: 'ConfigurationProfile',
+      })
     }
     if (now < session.notBefore) {
       throw badToken(
@@ -317,9 +344,7 @@ export class AppConfigEngine {
         `Polled sooner than the session's interval of ${session.interval} seconds`,
       )
     }
-    this.#tokens.delete(presented)
-    this.#spent.add(presented)
-    if (this.#spent.size > MAX_SPENT) this.#spent.delete(this.#spent.values().next().value as string)
+    this.#retire(presented, session)
     session.notBefore = now + session.interval * 1000
     const versions = session.profile.versions
     const current = versions.at(-1) as Version
@@ -334,6 +359,8 @@ export class AppConfigEngine {
     }
   }
 }
+
+const keyOf = (profile: Profile): string => `${profile.application}/${profile.environment}/${profile.profile}`
 
 const ID_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789'
 

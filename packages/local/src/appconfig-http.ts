@@ -110,6 +110,7 @@ export const appConfigReply = (
     return { status: 200, headers: { 'Content-Type': 'text/html' }, body: Buffer.from('<html><body>502</body></html>') }
   }
   if (decision.fault?.kind === 'truncated') {
+    // A configuration cut short would read as a valid one: the connection dies mid-body instead, for both operations.
     return { ...reply, cut: true }
   }
   return reply

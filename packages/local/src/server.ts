@@ -390,6 +390,11 @@ export class LocalParameterStore {
     return this.appConfigEngine.deploy(key, content, options)
   }
 
+  /** Deletes an AppConfig configuration profile in process; its sessions' next polls are ResourceNotFoundException. */
+  deleteConfiguration(key: string): void {
+    this.appConfigEngine.delete(key)
+  }
+
   /** A snapshot of requests received per operation, faulted ones included. Known operations start at 0. */
   get calls(): CallCounts {
     return { ...this.#counts }

@@ -1,8 +1,23 @@
 import { randomBytes } from 'node:crypto'
 
-/** The AppConfig Data operations the store answers. */
+/**
+ * The AppConfig Data operations the store answers (REST-JSON: `POST /configurationsessions`,
+ * `GET /configuration?configuration_token=…`), each counted in `store.calls` under its name.
+ *
+ * @example
+ * ```ts
+ * for (const operation of APPCONFIG_OPERATIONS) console.log(operation, store.calls[operation])
+ * ```
+ */
 export const APPCONFIG_OPERATIONS = ['StartConfigurationSession', 'GetLatestConfiguration'] as const
-/** One of {@link APPCONFIG_OPERATIONS}. */
+/**
+ * One of {@link APPCONFIG_OPERATIONS}.
+ *
+ * @example
+ * ```ts
+ * store.fault({ kind: 'throttle', operations: ['GetLatestConfiguration' satisfies AppConfigOperation] })
+ * ```
+ */
 export type AppConfigOperation = (typeof APPCONFIG_OPERATIONS)[number]
 
 /**
@@ -22,7 +37,14 @@ export type SeedAppConfig = Record<
   string | { content: string | Uint8Array; contentType?: string; versionLabel?: string }
 >
 
-/** What a new deployment carries. */
+/**
+ * What a new deployment carries.
+ *
+ * @example
+ * ```ts
+ * store.deployConfiguration('shop/prod/flags', '{"beta":{"enabled":true}}', { versionLabel: 'v2' })
+ * ```
+ */
 export interface DeployOptions {
   /** Default: the profile's current one, `application/json` for a new profile. */
   contentType?: string
@@ -111,6 +133,12 @@ interface Token {
 /**
  * What a GetLatestConfiguration answers: the configuration (empty when unchanged since this session's previous
  * poll) and the headers AppConfig sends with it.
+ *
+ * @example
+ * ```ts
+ * const latest = engine.handle('GetLatestConfiguration', { ConfigurationToken: token }) as LatestConfiguration
+ * const next = latest.NextPollConfigurationToken // use it once, after NextPollIntervalInSeconds
+ * ```
  */
 export interface LatestConfiguration {
   Configuration: Buffer
@@ -120,7 +148,15 @@ export interface LatestConfiguration {
   VersionLabel: string | undefined
 }
 
-/** Options of an {@link AppConfigEngine}. */
+/**
+ * Options of an {@link AppConfigEngine}.
+ *
+ * @example
+ * ```ts
+ * const clock = { now: 0 }
+ * const engine = new AppConfigEngine({ now: () => clock.now, appconfig: { 'shop/prod/flags': '{}' } })
+ * ```
+ */
 export interface AppConfigEngineOptions {
   /** The store's clock, in ms: poll intervals and token lifetimes count on it. Default `Date.now`. */
   now?: () => number

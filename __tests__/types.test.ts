@@ -127,6 +127,7 @@ describe('type tests (tsc on __tests__/types against dist/index.d.ts)', () => {
     // The fixtures were compiled, against the built package's types (not the sources).
     expect(result.out).toContain('__tests__/types/options.ts')
     expect(result.out).toContain('__tests__/types/context.ts')
+    expect(result.out).toContain('__tests__/types/core.ts')
     expect(result.out).toMatch(/\/dist\/index\.d\.ts/)
   })
 

@@ -10,12 +10,14 @@ import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm'
 import middy from '@middy/core'
 import ssm from '@middy/ssm'
 import { clearCache } from '@middy/util'
-import { secrets } from 'middy-secrets'
+import { createSecrets, secrets } from 'middy-secrets'
 
 export const MIDDY_SECRETS = 'middy-secrets'
 export const MIDDY_SSM = '@middy/ssm'
 export const POWERTOOLS = 'Powertools'
 export const RAW_SDK = 'raw SDK'
+/** middy-secrets without middy: a plain handler awaiting createSecrets(…).get(context). Warm scenario only. */
+export const CREATE_SECRETS = 'createSecrets get()'
 
 /** The three compared on every scenario, middy-secrets first; the raw SDK floor is only a cold-start reference. */
 export const COMPETING = [MIDDY_SECRETS, MIDDY_SSM, POWERTOOLS]
@@ -97,6 +99,30 @@ const makeMiddySecrets = (store, params, { expiryMs, setToEnv = false }) => {
   return { handler, close: () => {}, stats: () => ({ logged: counts, storeCalls: middleware.stats().storeCalls }) }
 }
 
+/**
+ * middy-secrets without middy: a plain async handler that awaits `get(context)` of a createSecrets instance.
+ * Its `bare` is the same plain handler returning the value it holds: the difference is what get() costs.
+ */
+const makeCreateSecrets = (store, params, { expiryMs }) => {
+  const { counts, logger } = countingLogger()
+  const fetchData = Object.fromEntries(params.map((p) => [p.key, p.name]))
+  const instance = createSecrets({
+    fetchData,
+    awsClientOptions: { ...store.clientConfig },
+    cacheExpiry: expiryMs,
+    logger,
+  })
+  const last = params.at(-1).key
+  const handler = async (_event, context) => (await instance.get(context))[last]
+  return { handler, close: () => {}, stats: () => ({ logged: counts, storeCalls: instance.stats().storeCalls }) }
+}
+
+/** The plain handler without createSecrets: an async function returning the last parameter's value. */
+export const plainBare = (params) => {
+  const value = params.at(-1).value
+  return async (_event, _context) => value
+}
+
 let cacheKeys = 0
 
 /**
@@ -142,6 +168,7 @@ export const FACTORIES = {
   [MIDDY_SECRETS]: makeMiddySecrets,
   [MIDDY_SSM]: makeMiddySsm,
   [POWERTOOLS]: makePowertools,
+  [CREATE_SECRETS]: makeCreateSecrets,
 }
 
 /** Builds an implementation; `setToEnv` applies to middy-secrets only. */

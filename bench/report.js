@@ -2,7 +2,7 @@
  * Turns the scenarios' results into tables (padded Markdown, so the same text reads well in a terminal and in
  * results.md), the ratio of each competitor to middy-secrets, and a PASS / FALL SHORT line per target.
  */
-import { MIDDY_SECRETS, MIDDY_SSM, POWERTOOLS, RAW_SDK } from './implementations.js'
+import { CREATE_SECRETS, MIDDY_SECRETS, MIDDY_SSM, POWERTOOLS, RAW_SDK } from './implementations.js'
 import { WITH_ENV } from './scenarios/warm.js'
 import { bytes, duration, ratio } from './stats.js'
 
@@ -22,7 +22,7 @@ const uniq = (list) => [...new Set(list)].join('/')
 
 export const warmTable = (warm) =>
   table(
-    ['parameters', 'bare middy', '2n stores', MIDDY_SECRETS, 'setToEnv', MIDDY_SSM, POWERTOOLS],
+    ['parameters', 'bare middy', '2n stores', MIDDY_SECRETS, 'setToEnv', CREATE_SECRETS, MIDDY_SSM, POWERTOOLS],
     warm.map(({ n, rows, storesNs }) => {
       const base = rows[MIDDY_SECRETS].overheadNs
       return [
@@ -31,6 +31,7 @@ export const warmTable = (warm) =>
         us(storesNs),
         us(base),
         us(rows[WITH_ENV].overheadNs),
+        us(rows[CREATE_SECRETS].overheadNs),
         withRatio(rows[MIDDY_SSM].overheadNs, base, us(rows[MIDDY_SSM].overheadNs)),
         withRatio(rows[POWERTOOLS].overheadNs, base, us(rows[POWERTOOLS].overheadNs)),
       ]
@@ -141,6 +142,8 @@ export const targets = ({ warm, cold, traffic, footprint }) => {
     )
     const env = w50.rows[WITH_ENV].overheadNs
     out.push({ name: 'warm overhead ≤ 5 µs with setToEnv, steady state (50)', pass: env <= 5000, detail: us(env) })
+    const get = w50.rows[CREATE_SECRETS].overheadNs
+    out.push({ name: 'warm await get() ≤ 1 µs without middy (50 parameters)', pass: get <= 1000, detail: us(get) })
   }
   for (const { n, rows } of cold ?? []) {
     const floor = rows[RAW_SDK].minMs

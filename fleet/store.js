@@ -47,7 +47,7 @@ export class Store {
 
   /**
    * What GetParameters answers for these names now: `{ Parameters: [{ Name, Value, Version }],
-   * InvalidParameters }`, what src/ssm.ts reads. Answers are shared until a value changes (the middleware
+   * InvalidParameters }`, what src/sources/stores/ssm.ts reads. Answers are shared until a value changes (the middleware
    * only reads them).
    */
   getParameters(names) {

@@ -25,7 +25,11 @@ describe('the shipped declarations', () => {
       'ResolvedOptions',
       'SsmSource',
       'SecretsManagerSource',
-      'Outcome',
+      // Outcome is public now: a Source of the user's answers with it.
+      'StoreKind',
+      'LazySource',
+      'CheckedSource',
+      'Cache',
       'Prepared',
     ]) {
       expect(dts).not.toMatch(new RegExp(`\\b${internal}\\b`))
@@ -35,7 +39,7 @@ describe('the shipped declarations', () => {
   })
 
   test.each([
-    ['SecretsOptions', 17],
+    ['SecretsOptions', 18],
     ['SecretsManagerOptions', 3],
   ])('every field of %s says its default, and every duration its unit', (name, count) => {
     const fields = members(name)

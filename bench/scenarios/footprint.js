@@ -10,7 +10,7 @@
  * it). The bundles are written to bench/.bundles/ for the children and removed afterwards.
  */
 import { execFile } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { gzipSync } from 'node:zlib'
@@ -71,7 +71,12 @@ const bundle = async (id) => {
   return { code, bytes: code.length, gzip: gzipSync(code).length }
 }
 
-const STORES = { 'src/ssm.ts': 'SSM entries', 'src/secrets-manager.ts': 'Secrets Manager entries' }
+// Each store's own module (src/sources/stores/<store>.ts), loaded when a map names the store.
+const STORES = Object.fromEntries(
+  readdirSync(`${ROOT}src/sources/stores`)
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => [`src/sources/stores/${file}`, `${file.slice(0, -3)} entries`]),
+)
 
 const minified = (options) =>
   build({
@@ -100,7 +105,7 @@ const breakdown = async () => {
   const storesOut = {
     name: 'stores-out',
     setup(b) {
-      b.onResolve({ filter: /^\.\/(ssm|secrets-manager)\.js$/ }, ({ path }) => ({ path, external: true }))
+      b.onResolve({ filter: /^\.\/stores\/[\w-]+\.js$/ }, ({ path }) => ({ path, external: true }))
     },
   }
   const core = await minified({
@@ -157,7 +162,8 @@ export const handler = middy().use(secrets({ fetchData: { TOKEN: '/bots/token' }
     atImport: loaded,
     onFirstFetch: group(storeOf('stores/ssm.js')),
     neverLoaded: group(storeOf('stores/secrets-manager.js')),
-    secretsManagerCodeLoaded: loaded.inputs.some((i) => i.includes('secrets-manager')),
+    // The store's own module; its kind (how its entries parse) is part of the core.
+    secretsManagerCodeLoaded: loaded.inputs.some((i) => i.includes('stores/secrets-manager')),
   }
 }
 

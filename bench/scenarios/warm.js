@@ -13,11 +13,21 @@
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { bare, COMPETING, create, EVENT, first, MIDDY_SECRETS, makeContext } from '../implementations.js'
+import {
+  bare,
+  COMPETING,
+  CREATE_SECRETS,
+  create,
+  EVENT,
+  first,
+  MIDDY_SECRETS,
+  makeContext,
+  plainBare,
+} from '../implementations.js'
 import { median, since } from '../stats.js'
 
 export const WITH_ENV = 'middy-secrets setToEnv'
-export const WARM_IDS = [MIDDY_SECRETS, WITH_ENV, ...COMPETING.slice(1)]
+export const WARM_IDS = [MIDDY_SECRETS, WITH_ENV, CREATE_SECRETS, ...COMPETING.slice(1)]
 const WARM_EXPIRY_MS = 300_000
 const CHILD = fileURLToPath(new URL('../warm-child.js', import.meta.url))
 
@@ -84,7 +94,8 @@ export const measureHere = async ({ store, id, sizes, rounds, blockMs, warmUpMs 
       id === WITH_ENV
         ? create(MIDDY_SECRETS, store, params, { expiryMs: WARM_EXPIRY_MS, setToEnv: true })
         : create(id, store, params, { expiryMs: WARM_EXPIRY_MS })
-    const base = bare(params)
+    // Without middy, measured against the same plain handler without get().
+    const base = id === CREATE_SECRETS ? plainBare(params) : bare(params)
     try {
       // The first invocation: the cold fetch, and a check that the values really arrive.
       const value = await made.handler(EVENT, makeContext())

@@ -20,6 +20,15 @@ const REASONS: Readonly<Record<Reason, true>> = {
 }
 const ERROR_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/
 
+const errorNameOf = (error: unknown): string | undefined => {
+  try {
+    const name: unknown = (error as { name?: unknown } | null)?.name
+    return typeof name === 'string' && ERROR_NAME.test(name) ? name : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** What a user's store is named by: `vault` for entries `vault:<reference>`. */
 export const STORE_NAME = /^[a-z][a-z0-9-]{0,31}$/
 /** Names a user's store may not take: the built-in stores' and the forms Parameter Store reads. */
@@ -39,7 +48,7 @@ const invalidValue = (store: string, kind: string): Outcome => ({
   },
 })
 
-/** A user's answer as the core may keep it: a value of the entry's shape, or a reason and an error name. */
+/** A user's answer as the core may keep it: a value of the entry's shape, or a reason, an error name, an HTTP status. */
 const check = (store: string, ref: SourceRef, outcome: unknown): Outcome => {
   try {
     const answer = outcome as { ok?: unknown; raw?: unknown; failure?: { reason?: unknown; errorName?: unknown } }
@@ -55,13 +64,17 @@ const check = (store: string, ref: SourceRef, outcome: unknown): Outcome => {
       }
       return { ok: true, raw: copy as RawValue }
     }
-    // Only the reason and an error's name are kept: a user's detail or message could hold a value.
+    // Only the reason, an error's name and an HTTP status are kept: a user's detail or message could hold a value.
     const reason = answer?.failure?.reason
     const errorName = answer?.failure?.errorName
+    const httpStatus = (answer?.failure as { httpStatus?: unknown } | undefined)?.httpStatus
     const failure: FailureInfo = {
       reason: typeof reason === 'string' && Object.hasOwn(REASONS, reason) ? (reason as Reason) : 'store_error',
     }
-    if (typeof errorName === 'string' && ERROR_NAME.test(errorName)) failure.errorName = errorName
+    if (errorNameOf({ name: errorName }) !== undefined) failure.errorName = errorName as string
+    if (Number.isInteger(httpStatus) && (httpStatus as number) >= 100 && (httpStatus as number) <= 599) {
+      failure.httpStatus = httpStatus as number
+    }
     return { ok: false, failure }
   } catch {
     return {
@@ -107,10 +120,18 @@ class CheckedSource implements Source {
     }
   }
 
-  fetch(refs: readonly SourceRef[], signal: AbortSignal, out: Map<string, Outcome>): Promise<void> {
+  async fetch(refs: readonly SourceRef[], signal: AbortSignal, out: Map<string, Outcome>): Promise<void> {
     const answers = new CheckedAnswers(this.store, new Map(refs.map((ref) => [ref.id, ref])), out)
-    // A source that returns no promise, or throws: the refresher turns a throw or a rejection into failures.
-    return Promise.resolve(this.source.fetch(refs, signal, answers)).then(() => undefined)
+    try {
+      await this.source.fetch(refs, signal, answers)
+    } catch (error) {
+      // A store of the user's failed in a way of its own: the store's failure, not a network fault of ours. Only
+      // the error's name is kept (its message could quote a value).
+      const failure: FailureInfo = { reason: 'store_error' }
+      const name = errorNameOf(error)
+      if (name !== undefined) failure.errorName = name
+      for (const ref of refs) if (!answers.has(ref.id)) out.set(ref.id, { ok: false, failure })
+    }
   }
 }
 

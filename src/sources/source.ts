@@ -72,10 +72,13 @@ export interface SourceRef {
  *
  * @example
  * ```ts
+ * let calls = 0
  * const vault: Source = {
- *   calls: 0,
+ *   get calls() {
+ *     return calls
+ *   },
  *   async fetch(refs, signal, out) {
- *     this.calls++
+ *     calls++
  *     const response = await fetch(`http://127.0.0.1:8200/v1/${refs.map((ref) => ref.name).join(',')}`, { signal })
  *     const values = (await response.json()) as Record<string, string>
  *     for (const ref of refs) {

@@ -159,6 +159,30 @@ describe('AppConfig Data through the real AppConfigDataClient', () => {
     await expect(session(client)).rejects.toBeDefined()
   })
 
+  it('a deleted profile: its sessions get ResourceNotFoundException; a poll is still named by its profile for faults', async () => {
+    const { store, client } = await started({ appconfig: { 'shop/prod/flags': 'a' } })
+    const { InitialConfigurationToken } = await session(client)
+    store.deleteConfiguration('shop/prod/flags')
+    expect(() => store.deleteConfiguration('shop/prod/flags')).toThrow('ConfigurationProfile not found')
+    const gone = await rejection(poll(client, InitialConfigurationToken))
+    expect([gone.name, gone.$metadata.httpStatusCode, gone.ResourceType]).toEqual([
+      'ResourceNotFoundException',
+      404,
+      'ConfigurationProfile',
+    ])
+    expect(
+      store.appConfigEngine.profileOf('GetLatestConfiguration', { ConfigurationToken: InitialConfigurationToken }),
+    ).toBe('shop/prod/flags')
+    expect(
+      store.appConfigEngine.profileOf('GetLatestConfiguration', { ConfigurationToken: 'never-issued' }),
+    ).toBeUndefined()
+    expect(store.appConfigEngine.profileOf('StartConfigurationSession', { ApplicationIdentifier: 'x' })).toBeUndefined()
+    // Deployed again, it is a new profile: a new session reads it.
+    store.deployConfiguration('shop/prod/flags', 'b')
+    const again = await session(client)
+    expect(text((await poll(client, again.InitialConfigurationToken)).Configuration)).toBe('b')
+  })
+
   it('points AWS_ENDPOINT_URL_APPCONFIGDATA at the store, and a client made from the environment reaches it', async () => {
     const { store } = await started({ appconfig: { 'shop/prod/flags': 'from-env' } })
     expect(store.env.AWS_ENDPOINT_URL_APPCONFIGDATA).toBe(store.clientConfig.endpoint)

@@ -280,7 +280,7 @@ describe('the stores option is checked at construction', () => {
 
   test('an entry of a store not given names the known prefixes, the user stores included', () => {
     expect(() => secrets({ fetchData: { K: 'vault:k' }, stores: { config: source } })).toThrow(
-      'middy-secrets: fetchData.K: "vault:k" starts with \'vault:\', which is not a prefix this package knows (known: config: for the config store, secretsmanager: for Secrets Manager, dynamodb: for DynamoDB; a Parameter Store name takes no prefix)',
+      'middy-secrets: fetchData.K: "vault:k" starts with \'vault:\', which is not a prefix this package knows (known: config: for the config store, secretsmanager: for Secrets Manager, appconfig: for AppConfig, dynamodb: for DynamoDB; a Parameter Store name takes no prefix)',
     )
   })
 

@@ -89,11 +89,11 @@ describe('parseRef', () => {
     // The input: said to start with a reserved 'ssm', while the user meant a store prefix.
     [
       'ssm:/bots/x',
-      "starts with 'ssm:', which is not a prefix this package knows (known: secretsmanager: for Secrets Manager, dynamodb: for DynamoDB; a Parameter Store name takes no prefix)",
+      "starts with 'ssm:', which is not a prefix this package knows (known: secretsmanager: for Secrets Manager, appconfig: for AppConfig, dynamodb: for DynamoDB; a Parameter Store name takes no prefix)",
     ],
     // The rest of the kind.
     ['SSM:/bots/x', "starts with 'SSM:', which is not a prefix this package knows"],
-    ['appconfig:app/env/profile', "starts with 'appconfig:', which is not a prefix"],
+    ['AppConfig:app/env/profile', "starts with 'AppConfig:', which is not a prefix"],
     ['SecretsManager:prod/db', "starts with 'SecretsManager:', which is not a prefix"],
     ['parameterstore:/x', "starts with 'parameterstore:'"],
     ['vault:/secret/x', "starts with 'vault:'"],

@@ -20,7 +20,7 @@ describe('the registry', () => {
     const vault = customKind('vault', { calls: 0, fetch: async () => {} })
     expect(kindOf('vault:bots/token', [vault]).store).toBe('vault')
     expect(() => kindOf('vault:bots/token')).toThrow(
-      "starts with 'vault:', which is not a prefix this package knows (known: secretsmanager: for Secrets Manager, dynamodb: for DynamoDB; a Parameter Store name takes no prefix)",
+      "starts with 'vault:', which is not a prefix this package knows (known: secretsmanager: for Secrets Manager, appconfig: for AppConfig, dynamodb: for DynamoDB; a Parameter Store name takes no prefix)",
     )
     expect(parseEntry('vault:bots/token', {}, [vault])).toEqual({
       store: 'vault',

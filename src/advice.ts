@@ -6,7 +6,7 @@ import type { LogEvent } from './types.js'
 const ADVICE: Record<Reason, (f: FailureInfo) => string> = {
   not_found: () => 'create the parameter or fix its name, version or label (or mark the key required: false)',
   access_denied: (f) =>
-    `allow the function's role to read ${f.resourceArn ?? 'the parameter'} (ssm:GetParameters, ssm:GetParametersByPath or secretsmanager:GetSecretValue)`,
+    `allow the function's role to read ${f.resourceArn ?? 'the parameter'} (ssm:GetParameters, ssm:GetParametersByPath, secretsmanager:GetSecretValue, or appconfig:StartConfigurationSession and appconfig:GetLatestConfiguration)`,
   kms_denied: (f) =>
     `allow the function's role kms:Decrypt on ${f.resourceArn ?? "the parameter's KMS key"}, and check the key is enabled`,
   client_config: () =>

@@ -37,9 +37,10 @@ export type Transform = 'stringList' | 'json' | 'number' | 'boolean' | ((raw: st
 export interface ParameterSpec {
   /**
    * A name, `name:version`, `name:label`, a parameter ARN, or a path ending in `/`; or a Secrets Manager
-   * secret as `secretsmanager:<name or ARN>` (or a secret ARN); or a DynamoDB item as `dynamodb:<table>/<id>`, or
-   * every item of its partition as `dynamodb:<table>/<id>/`; or `<store>:<reference>` for a store of the `stores`
-   * option.
+   * secret as `secretsmanager:<name or ARN>` (or a secret ARN); an AppConfig configuration profile as
+   * `appconfig:<application>/<environment>/<profile>` (names or ids); a DynamoDB item as `dynamodb:<table>/<id>`,
+   * or every item of its partition as `dynamodb:<table>/<id>/`; or `<store>:<reference>` for a store of the
+   * `stores` option.
    */
   readonly name: string
   /** Secrets Manager only: the version stage to read. Default `AWSCURRENT`. */
@@ -376,7 +377,7 @@ export type TransformResult<T> = T extends 'json'
  */
 export type ShapeOf<N, V> = string extends N
   ? V | Record<string, V>
-  : N extends `secretsmanager:${string}`
+  : N extends `secretsmanager:${string}` | `appconfig:${string}`
     ? V
     : N extends `${string}/`
       ? Record<string, V>

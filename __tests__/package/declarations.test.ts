@@ -73,7 +73,13 @@ describe('dist/', () => {
   test('holds one .d.ts per public entry and a source map for every module, nothing else', () => {
     expect(files.filter((f) => f.endsWith('.d.ts')).sort()).toEqual(['index.d.ts'])
     const modules = files.filter((f) => f.endsWith('.js'))
-    expect(modules.sort()).toEqual(['index.js', 'stores/dynamodb.js', 'stores/secrets-manager.js', 'stores/ssm.js'])
+    expect(modules.sort()).toEqual([
+      'index.js',
+      'stores/appconfig.js',
+      'stores/dynamodb.js',
+      'stores/secrets-manager.js',
+      'stores/ssm.js',
+    ])
     for (const module of modules) {
       expect(files).toContain(`${module}.map`)
       expect(readFileSync(`${dist}${module}`, 'utf8')).toContain(`//# sourceMappingURL=${module.split('/').pop()}.map`)

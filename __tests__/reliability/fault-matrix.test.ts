@@ -1,7 +1,7 @@
 /**
  * Every fault a store can throw at us, at every moment of a key's life, through the real SDK clients to the
- * local store — for each store: Parameter Store, Secrets Manager one GetSecretValue per secret, and Secrets
- * Manager with BatchGetSecretValue. For each: which rung served each key with what value, that an invocation
+ * local store — for each store: Parameter Store, Secrets Manager one GetSecretValue per secret, Secrets
+ * Manager with BatchGetSecretValue, and AppConfig. For each: which rung served each key with what value, that an invocation
  * with a fallback never failed, the SecretsError when there was none, that nobody waits on a failing store
  * twice, and that the store saw exactly the calls the instances counted.
  *
@@ -322,7 +322,9 @@ const MATRIX = STORES.flatMap((source, n) =>
 describe('store × fault × moment', () => {
   test.each(MATRIX)('%s: %s, %s', async (name, fault, moment) => {
     const source = STORES.find((src) => src.name === name)!
-    await MOMENTS[moment as keyof typeof MOMENTS](source, CASES[fault]!)
+    const c = CASES[fault]!
+    const reason = source.reasons?.[fault]
+    await MOMENTS[moment as keyof typeof MOMENTS](source, reason ? { ...c, reason } : c)
   })
 })
 

@@ -33,6 +33,8 @@ export interface MatrixSource {
   clearFaults?(): void
   /** Cases (by name) the store cannot produce: a store without KMS on its read path has no KMS refusal. */
   skip?: readonly string[]
+  /** Faults this store reports under another reason than the matrix's default. */
+  reasons?: Readonly<Record<string, Reason>>
 }
 
 const SECRETS_OPERATIONS = ['GetSecretValue', 'BatchGetSecretValue']
@@ -67,7 +69,29 @@ const secretsManager = (batch: boolean): MatrixSource => ({
   options: { secretsManager: { batch } },
 })
 
-export const SOURCES: readonly MatrixSource[] = [ssm, secretsManager(false), secretsManager(true)]
+const APPCONFIG_OPERATIONS = ['StartConfigurationSession', 'GetLatestConfiguration']
+
+/** AppConfig: each id is an `application/environment/profile` key; a poll's profile is its session's. */
+const appConfig: MatrixSource = {
+  name: 'AppConfig',
+  ref: (id) => `appconfig:${id}`,
+  id: (base, i) => `fm-app/${base}/k${i}`,
+  create: (store, id, value) => void store.deployConfiguration(id, value, { contentType: 'text/plain' }),
+  delete: (store, id) => store.deleteConfiguration(id),
+  fault: (store, kind, ids) => store.fault({ kind, names: [...ids], operations: APPCONFIG_OPERATIONS }),
+  requestsFor: (store, ids) =>
+    store.requests.filter((r) => {
+      if (!APPCONFIG_OPERATIONS.includes(r.operation)) return false
+      const profile = store.appConfigEngine.profileOf(r.operation, r.input)
+      return profile !== undefined && ids.includes(profile)
+    }).length,
+  options: {},
+  skip: ['KMS refusing one'],
+  // A configuration is bytes, not JSON: a body cut short is a connection that died mid-body.
+  reasons: { 'truncated body': 'unreachable' },
+}
+
+export const SOURCES: readonly MatrixSource[] = [ssm, secretsManager(false), secretsManager(true), appConfig]
 
 export interface Instance {
   covered: boolean

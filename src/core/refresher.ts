@@ -175,6 +175,13 @@ export class Refresher {
         key.fetchedAt = round.startedAt
         key.expiresAt = pinned ? Number.POSITIVE_INFINITY : round.startedAt + cacheExpiry
         key.dueAt = pinned ? Number.POSITIVE_INFINITY : nextCycle(key, first)
+        const floor = outcome.minIntervalMs
+        if (floor !== undefined && !pinned) {
+          // The store's own poll interval clamps cacheExpiry for this key: no call before it (it would be refused),
+          // and fresh a jitter's lead past it, so the refresh still happens in the background.
+          key.dueAt = Math.max(key.dueAt, now + floor)
+          key.expiresAt = Math.max(key.expiresAt, now + floor * (1 + jitter))
+        }
         round.succeeded.add(key)
       } else if (isAnswer(outcome.failure.reason)) {
         // The store said no: stale service ends now; asked again on the normal schedule, not the backoff.

@@ -1,5 +1,6 @@
 import type { ResolvedOptions } from '../options.js'
 import { storePrefix } from '../parameter.js'
+import { appConfigKind } from './appconfig.js'
 import { dynamoDbKind } from './dynamodb.js'
 import { SpecError, type SpecFields, type StoreKind } from './kind.js'
 import { secretsManagerKind } from './secrets-manager.js'
@@ -10,12 +11,7 @@ import { ssmKind } from './ssm.js'
  * Every built-in store, one line each. Parameter Store is the default: it takes every entry no other store
  * recognises, so it is asked last. A new store adds its own files under src/sources/ and one line here.
  */
-export const STORES: readonly StoreKind[] = [
-  secretsManagerKind,
-  // appConfigKind (./appconfig.ts) is registered here once its source exists.
-  dynamoDbKind,
-  ssmKind,
-]
+export const STORES: readonly StoreKind[] = [secretsManagerKind, appConfigKind, dynamoDbKind, ssmKind]
 
 /** The object-form fields some store reads, beyond `name`, `transform` and `required`. */
 export const storeFields = (kinds: readonly StoreKind[] = STORES): ReadonlySet<string> =>

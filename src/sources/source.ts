@@ -23,7 +23,15 @@ export type RawValue = string | Readonly<Record<string, string>>
  * ```
  */
 export type Outcome =
-  | { readonly ok: true; readonly raw: RawValue }
+  | {
+      readonly ok: true
+      readonly raw: RawValue
+      /**
+       * The store refuses to be asked again sooner than this, in ms (AppConfig's `NextPollIntervalInSeconds`): the
+       * key is not refreshed before it, and stays fresh at least that long, whatever `cacheExpiry` says.
+       */
+      readonly minIntervalMs?: number
+    }
   | { readonly ok: false; readonly failure: FailureInfo }
 
 /**

@@ -71,6 +71,7 @@ test('store.env points an SSMClient created with no options at the store', async
     expect(store.env).toEqual({
       AWS_ENDPOINT_URL_SSM: store.clientConfig.endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: store.clientConfig.endpoint,
+      AWS_ENDPOINT_URL_APPCONFIGDATA: store.clientConfig.endpoint,
       AWS_REGION: 'us-east-1',
       AWS_DEFAULT_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'LOCALSTOREFAKEKEY',

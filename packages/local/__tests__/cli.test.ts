@@ -74,6 +74,7 @@ test('serves a seed file on 127.0.0.1 and prints the export lines the SDKs, the 
   expect(Object.keys(env)).toEqual([
     'AWS_ENDPOINT_URL_SSM',
     'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+    'AWS_ENDPOINT_URL_APPCONFIGDATA',
     'AWS_REGION',
     'AWS_DEFAULT_REGION',
     'AWS_ACCESS_KEY_ID',

@@ -2,6 +2,9 @@ import * as local from 'middy-secrets-local'
 
 test('middy-secrets-local exports exactly its runtime API', () => {
   expect(Object.keys(local).sort()).toEqual([
+    'APPCONFIG_OPERATIONS',
+    'AppConfigEngine',
+    'AppConfigError',
     'LocalParameterStore',
     'OPERATIONS',
     'ParameterEngine',

@@ -502,6 +502,8 @@ describe('observation', () => {
       RestoreSecret: 0,
       UpdateSecret: 0,
       UpdateSecretVersionStage: 0,
+      StartConfigurationSession: 0,
+      GetLatestConfiguration: 0,
     })
     const client = clientOf(store)
     await client.send(new GetParametersCommand({ Names: ['/a'], WithDecryption: true }))

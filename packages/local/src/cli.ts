@@ -6,12 +6,13 @@ import { applySeed, snapshot } from './state.js'
 /** What `middy-secrets-local --help` prints. */
 export const USAGE = `Usage: middy-secrets-local [options]
 
-An SSM Parameter Store and a Secrets Manager on one local port, for the AWS CLI, boto3 and the AWS SDKs.
+An SSM Parameter Store, a Secrets Manager and AppConfig Data on one local port, for the AWS CLI, boto3 and the
+AWS SDKs.
 
 Options:
   --port N       port to listen on (default 4583; 0 lets the OS choose)
   --host ADDR    address to listen on (default 127.0.0.1: nothing off this machine can reach it)
-  --seed FILE    JSON of parameters and secrets to start with (see the README: "Seed file")
+  --seed FILE    JSON of parameters, secrets and appconfig profiles to start with (see the README: "Seed file")
   --data FILE    keep the store in FILE: loaded at start (then --seed is not applied), saved after every write
                  and at exit. Values are stored as plain text: use it for development data only.
   --region NAME  region in ARNs and in the printed AWS_REGION (default us-east-1)
@@ -62,9 +63,13 @@ const readJson = (file: string, flag: string): unknown => {
 /** Writes atomically (a half-written data file would lose every value at the next start), readable by the owner. */
 const save = (file: string, store: LocalParameterStore): void => {
   const temporary = `${file}.${process.pid}.tmp`
-  writeFileSync(temporary, `${JSON.stringify(snapshot(store.engine, store.secretsEngine), null, 2)}\n`, {
-    mode: 0o600,
-  })
+  writeFileSync(
+    temporary,
+    `${JSON.stringify(snapshot(store.engine, store.secretsEngine, store.appConfigEngine), null, 2)}\n`,
+    {
+      mode: 0o600,
+    },
+  )
   renameSync(temporary, file)
 }
 
@@ -114,7 +119,7 @@ export const runCli = async (argv: string[], io: CliIo): Promise<RunningCli | un
   if (from) {
     const [flag, file] = from as [string, string]
     try {
-      applySeed(readJson(file, flag), store.engine, store.secretsEngine)
+      applySeed(readJson(file, flag), store.engine, store.secretsEngine, store.appConfigEngine)
     } catch (error) {
       if (error instanceof CliError) throw error
       // Engine errors name the entry and the rule, never the value.
@@ -134,8 +139,8 @@ export const runCli = async (argv: string[], io: CliIo): Promise<RunningCli | un
   if (dataFile && !existsSync(dataFile)) save(dataFile, store)
   const env = store.env
   io.err(
-    `middy-secrets-local: SSM Parameter Store and Secrets Manager on ${store.clientConfig.endpoint} ` +
-      `(${store.engine.size} parameters, ${store.secretsEngine.size} secrets${dataFile ? `, saved to ${dataFile}` : ''})\n`,
+    `middy-secrets-local: SSM Parameter Store, Secrets Manager and AppConfig Data on ${store.clientConfig.endpoint} ` +
+      `(${store.engine.size} parameters, ${store.secretsEngine.size} secrets, ${store.appConfigEngine.size} AppConfig profiles${dataFile ? `, saved to ${dataFile}` : ''})\n`,
   )
   io.out(
     `${Object.entries(env)

@@ -1,3 +1,4 @@
+import { AppConfigEngine } from './appconfig-engine.js'
 import type { ParameterEngine } from './engine.js'
 import { SsmServiceError } from './errors.js'
 import { arnFor, isUnderPath, mentionedNames, parseArn, pathPrefix } from './names.js'
@@ -56,6 +57,8 @@ export interface FaultSpec {
    * A name applies to both services (a secret and a parameter may share it): add `operations` to narrow a rule to
    * one. Default: every request. In a `BatchGetSecretValue`, `access-denied` with names and `kms-denied` refuse
    * only the matching secrets, reported in the answer's `Errors` as AWS does; the call itself succeeds.
+   * For AppConfig Data: `application/environment/profile` (names), matched by a StartConfigurationSession's
+   * identifiers or a GetLatestConfiguration's session.
    */
   names?: string[]
   /** Apply to this many matching requests, then the rule is spent. Default: until `clearFaults()`. */
@@ -214,8 +217,9 @@ export class FaultRules {
    * Applies the rules to one request: spends the uses of the rules that match and says what they do. `engine` is
    * the one the request goes to: a {@link SecretsEngine} for `secretsmanager.*` targets, else the SSM one.
    */
-  decide(operation: string, input: unknown, engine: FaultEngine): FaultDecision {
+  decide(operation: string, input: unknown, engine: FaultEngine | AppConfigEngine): FaultDecision {
     if (engine instanceof SecretsEngine) return this.#decideSecrets(operation, input, engine)
+    if (engine instanceof AppConfigEngine) return this.#decideProfile(operation, engine.profileOf(operation, input))
     const decision: FaultDecision = { delayMs: 0 }
     let request: ReturnType<typeof mentions> | undefined
     for (const rule of this.#rules) {
@@ -237,6 +241,26 @@ export class FaultRules {
       request ??= mentions(operation, input, engine)
       const first = resource ?? request.names[0] ?? request.path
       if (first !== undefined) decision.resource = first
+    }
+    this.#rules = this.#rules.filter((rule) => rule.remaining > 0)
+    return decision
+  }
+
+  /** AppConfig: `names` are `application/environment/profile` keys, matched against the request's profile. */
+  #decideProfile(operation: string, profile: string | undefined): FaultDecision {
+    const decision: FaultDecision = { delayMs: 0 }
+    for (const rule of this.#rules) {
+      const { spec } = rule
+      if (spec.kind !== 'latency' && decision.fault) continue
+      if (spec.operations && !spec.operations.includes(operation)) continue
+      if (rule.secretIds && (profile === undefined || !rule.secretIds.has(profile))) continue
+      rule.remaining--
+      if (spec.kind === 'latency') {
+        decision.delayMs += spec.latencyMs as number
+        continue
+      }
+      decision.fault = spec
+      if (profile !== undefined) decision.resource = profile
     }
     this.#rules = this.#rules.filter((rule) => rule.remaining > 0)
     return decision

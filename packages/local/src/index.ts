@@ -5,6 +5,16 @@
  * @packageDocumentation
  */
 export {
+  APPCONFIG_OPERATIONS,
+  AppConfigEngine,
+  type AppConfigEngineOptions,
+  AppConfigError,
+  type AppConfigOperation,
+  type DeployOptions,
+  type LatestConfiguration,
+  type SeedAppConfig,
+} from './appconfig-engine.js'
+export {
   type EngineOptions,
   OPERATIONS,
   ParameterEngine,

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { APPCONFIG_OPERATIONS, AppConfigEngine, type DeployOptions, type SeedAppConfig } from './appconfig-engine.js'
+import { appConfigReply, appConfigRequest, type RestReply } from './appconfig-http.js'
 import { type EngineOptions, OPERATIONS, ParameterEngine, type ParameterType, type SsmOperation } from './engine.js'
 import { SsmServiceError } from './errors.js'
 import {
@@ -52,6 +54,7 @@ export interface LocalClientConfig {
 export interface LocalStoreEnv {
   AWS_ENDPOINT_URL_SSM: string
   AWS_ENDPOINT_URL_SECRETS_MANAGER: string
+  AWS_ENDPOINT_URL_APPCONFIGDATA: string
   AWS_REGION: string
   AWS_DEFAULT_REGION: string
   AWS_ACCESS_KEY_ID: string
@@ -93,6 +96,12 @@ export interface LocalStoreOptions extends EngineOptions {
   onChange?: (operation: string) => void
   /** Secrets Manager secrets created at construction: name → value, each on `AWSCURRENT`. */
   secrets?: SeedSecrets
+  /**
+   * AppConfig configuration profiles deployed at construction: `application/environment/profile` → content (or
+   * `{ content, contentType, versionLabel }`). Poll intervals and token lifetimes count on `now`: a test on a
+   * manual clock passes the same clock here, and is never refused for polling too soon.
+   */
+  appconfig?: SeedAppConfig
 }
 
 /**
@@ -108,7 +117,8 @@ export interface LocalStoreOptions extends EngineOptions {
  * expect(calls.total).toBe(5)
  * ```
  */
-export type CallCounts = Record<string, number> & Record<'total' | SsmOperation | SecretsOperation, number>
+export type CallCounts = Record<string, number> &
+  Record<'total' | SsmOperation | SecretsOperation | (typeof APPCONFIG_OPERATIONS)[number], number>
 
 /**
  * One request as received, faulted or not. `input` is the parsed body (`undefined` if it was not JSON),
@@ -152,7 +162,7 @@ const endpointHost = (host: string): string => {
 const zeroCounts = (): CallCounts => {
   // No prototype: a target such as `AmazonSSM.constructor` must count as itself, not hit Object.prototype.
   const counts = Object.assign(Object.create(null), { total: 0 }) as CallCounts
-  for (const operation of [...OPERATIONS, ...SECRETS_OPERATIONS]) counts[operation] = 0
+  for (const operation of [...OPERATIONS, ...SECRETS_OPERATIONS, ...APPCONFIG_OPERATIONS]) counts[operation] = 0
   return counts
 }
 
@@ -210,6 +220,8 @@ export class LocalParameterStore {
   readonly engine: ParameterEngine
   /** The in-memory Secrets Manager behind the server (`secretsmanager.*` targets); drive it directly as well. */
   readonly secretsEngine: SecretsEngine
+  /** The in-memory AppConfig Data behind the server (`/configurationsessions`, `/configuration`). */
+  readonly appConfigEngine: AppConfigEngine
   /** Added before every response, in ms. Settable at any time. */
   latencyMs: number
   readonly #now: () => number
@@ -230,7 +242,7 @@ export class LocalParameterStore {
   #port: number | undefined
 
   constructor(options: LocalStoreOptions = {}) {
-    const { latencyMs, secrets, port, host, maxRequests, onChange, ...engineOptions } = options
+    const { latencyMs, secrets, appconfig, port, host, maxRequests, onChange, ...engineOptions } = options
     this.#onChange = onChange
     if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
       throw new TypeError('LocalStoreOptions.port must be an integer from 0 to 65535')
@@ -241,6 +253,7 @@ export class LocalParameterStore {
     this.engine = new ParameterEngine(engineOptions)
     const { region, accountId, seed, now } = engineOptions
     this.secretsEngine = new SecretsEngine({ region, accountId, seed, now, secrets })
+    this.appConfigEngine = new AppConfigEngine({ now, appconfig })
     // SSM reads /aws/reference/secretsmanager/<id> from the Secrets Manager next to it, as AWS does.
     this.engine.secretsBridge = this.secretsEngine
     this.latencyMs = latencyMs ?? 0
@@ -305,6 +318,7 @@ export class LocalParameterStore {
     return {
       AWS_ENDPOINT_URL_SSM: endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
+      AWS_ENDPOINT_URL_APPCONFIGDATA: endpoint,
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
@@ -368,6 +382,19 @@ export class LocalParameterStore {
     this.secretsEngine.delete(name)
   }
 
+  /**
+   * Deploys a new version of an AppConfig configuration profile (`application/environment/profile`, created if
+   * new), in process: every session sees it at its next poll. Returns the version number.
+   */
+  deployConfiguration(key: string, content: string | Uint8Array, options?: DeployOptions): number {
+    return this.appConfigEngine.deploy(key, content, options)
+  }
+
+  /** Deletes an AppConfig configuration profile in process; its sessions' next polls are ResourceNotFoundException. */
+  deleteConfiguration(key: string): void {
+    this.appConfigEngine.delete(key)
+  }
+
   /** A snapshot of requests received per operation, faulted ones included. Known operations start at 0. */
   get calls(): CallCounts {
     return { ...this.#counts }
@@ -408,6 +435,11 @@ export class LocalParameterStore {
   async #onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req)
     if (!body) return
+    const appconfig = body.tooLarge ? undefined : appConfigRequest(req.method, req.url, body.text)
+    if (appconfig) {
+      this.#onAppConfig(req, res, appconfig)
+      return
+    }
     const target = req.headers['x-amz-target']
     const header = typeof target === 'string' ? target : ''
     const prefix = [SSM_PREFIX, SECRETS_PREFIX].find((p) => header.startsWith(p))
@@ -490,6 +522,40 @@ export class LocalParameterStore {
       }
     }
     return reply
+  }
+
+  /** AppConfig Data speaks REST-JSON: its answers are written here, counted, recorded and faulted as the rest. */
+  #onAppConfig(
+    req: IncomingMessage,
+    res: ServerResponse,
+    { operation, input, malformed }: { operation: string; input: unknown; malformed: boolean },
+  ): void {
+    this.#count(operation)
+    this.#record({ operation, input, at: this.#now() })
+    const decision = this.#faults.decide(operation, input, this.appConfigEngine)
+    const kind = decision.fault?.kind
+    if (kind === 'hang') return
+    const requestId = randomUUID()
+    const reply: RestReply | undefined =
+      kind === 'reset' ? undefined : appConfigReply(this.appConfigEngine, operation, input, malformed, decision)
+    this.#after(this.latencyMs + decision.delayMs, () => {
+      if (!reply) {
+        req.socket.resetAndDestroy()
+        return
+      }
+      res.writeHead(reply.status, {
+        ...reply.headers,
+        'Content-Length': reply.body.length,
+        'x-amzn-RequestId': requestId,
+      })
+      if (reply.cut) {
+        res.write(reply.body.subarray(0, Math.floor(reply.body.length / 2)))
+        // Flushed, then the connection dies: the client reads a body shorter than its Content-Length.
+        setImmediate(() => req.socket.destroy())
+        return
+      }
+      res.end(reply.body)
+    })
   }
 
   #count(operation: string): void {

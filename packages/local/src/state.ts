@@ -1,3 +1,4 @@
+import type { AppConfigEngine, SeedAppConfig } from './appconfig-engine.js'
 import type { ParameterEngine, ParameterType } from './engine.js'
 import type { SecretsEngine } from './secrets-engine.js'
 
@@ -52,7 +53,22 @@ export type SeedSecret =
 export interface SeedFile {
   parameters?: Record<string, SeedParameter>
   secrets?: Record<string, SeedSecret>
+  /** AppConfig profiles: `application/environment/profile` → content, or `{ content, contentType?, versions? }`. */
+  appconfig?: Record<string, SeedAppConfigEntry>
 }
+
+/**
+ * One AppConfig configuration profile in a seed or data file: its content (a string), or `{ content, contentType }`,
+ * or `versions` deployed oldest first.
+ *
+ * @example
+ * ```ts
+ * const flags: SeedAppConfigEntry = { content: '{"beta":{"enabled":false}}', contentType: 'application/json' }
+ * ```
+ */
+export type SeedAppConfigEntry =
+  | SeedAppConfig[string]
+  | { versions: { content: string; contentType?: string; versionLabel?: string }[] }
 
 const fail = (where: string, what: string): never => {
   throw new TypeError(`seed ${where}: ${what}`)
@@ -62,13 +78,52 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /** Loads a seed or data file into the engines. Throws a `TypeError` naming the entry for anything malformed. */
-export const applySeed = (file: unknown, engine: ParameterEngine, secrets: SecretsEngine): void => {
-  if (!isRecord(file)) fail('file', 'must be a JSON object with "parameters" and/or "secrets"')
-  const { parameters = {}, secrets: secretSeeds = {} } = file as SeedFile
+export const applySeed = (
+  file: unknown,
+  engine: ParameterEngine,
+  secrets: SecretsEngine,
+  appconfig?: AppConfigEngine,
+): void => {
+  if (!isRecord(file)) fail('file', 'must be a JSON object with "parameters", "secrets" and/or "appconfig"')
+  const { parameters = {}, secrets: secretSeeds = {}, appconfig: profiles = {} } = file as SeedFile
+  if (!isRecord(profiles)) fail('"appconfig"', 'must be an object of application/environment/profile → content')
+  if (appconfig) for (const [key, seed] of Object.entries(profiles)) applyProfile(key, seed, appconfig)
   if (!isRecord(parameters)) fail('"parameters"', 'must be an object of name → value')
   if (!isRecord(secretSeeds)) fail('"secrets"', 'must be an object of name → value')
   for (const [name, seed] of Object.entries(parameters)) applyParameter(name, seed, engine)
   for (const [name, seed] of Object.entries(secretSeeds)) applySecret(name, seed, secrets)
+}
+
+const applyProfile = (key: string, seed: unknown, engine: AppConfigEngine): void => {
+  if (typeof seed === 'string') {
+    engine.deploy(key, seed)
+    return
+  }
+  if (!isRecord(seed)) {
+    fail(`appconfig ${key}`, 'must be a string or an object with content or versions')
+    return
+  }
+  const versions = Array.isArray(seed.versions) ? seed.versions : [seed]
+  if (versions.length === 0) fail(`appconfig ${key}`, 'has no versions')
+  for (const version of versions) {
+    if (!isRecord(version) || typeof version.content !== 'string') {
+      fail(`appconfig ${key}`, 'each version needs a string content')
+    }
+    const { content, contentType, versionLabel } = version as {
+      content: string
+      contentType?: unknown
+      versionLabel?: unknown
+    }
+    if (contentType !== undefined && typeof contentType !== 'string')
+      fail(`appconfig ${key}`, 'contentType must be a string')
+    if (versionLabel !== undefined && typeof versionLabel !== 'string') {
+      fail(`appconfig ${key}`, 'versionLabel must be a string')
+    }
+    engine.deploy(key, content, {
+      contentType: contentType as string | undefined,
+      versionLabel: versionLabel as string | undefined,
+    })
+  }
 }
 
 const applyParameter = (name: string, seed: SeedParameter, engine: ParameterEngine): void => {
@@ -151,7 +206,7 @@ interface History {
  * ids and stages. Not kept: version numbers (they restart from 1 if SSM had dropped old ones), a secret's
  * deprecated (unlabelled) versions, and secrets scheduled for deletion.
  */
-export const snapshot = (engine: ParameterEngine, secrets: SecretsEngine): SeedFile => {
+export const snapshot = (engine: ParameterEngine, secrets: SecretsEngine, appconfig?: AppConfigEngine): SeedFile => {
   const parameters: Record<string, SeedParameter> = {}
   const names = pages<{ Name: string }>((NextToken) => {
     const out = engine.handle('DescribeParameters', { MaxResults: 50, NextToken }) as {
@@ -217,5 +272,10 @@ export const snapshot = (engine: ParameterEngine, secrets: SecretsEngine): SeedF
     if (Description !== undefined) entry.description = Description
     if (entry.versions.length > 0) secretEntries[Name] = entry
   }
-  return { parameters, secrets: secretEntries }
+  if (appconfig === undefined || appconfig.size === 0) return { parameters, secrets: secretEntries }
+  return {
+    parameters,
+    secrets: secretEntries,
+    appconfig: Object.fromEntries(appconfig.entries().map(([key, versions]) => [key, { versions }])),
+  }
 }

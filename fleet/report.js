@@ -191,3 +191,28 @@ export const planDynamoDb = (entries, capacity, rcuPerItem) => {
   }
   return lines.join('\n')
 }
+
+/** AppConfig Data refuses a poll sooner than `NextPollIntervalInSeconds`: 15 s, the smallest a session may ask for. */
+export const APPCONFIG_POLL_FLOOR_S = 15
+
+/**
+ * The planner for AppConfig profiles: the limit is the poll interval, not a batch size. Each profile is one
+ * GetLatestConfiguration per cycle (never batched), a cycle is at least the poll interval (the caller simulates the
+ * clamped cacheExpiry), and a cold start opens one session per profile (StartConfigurationSession) before its first
+ * poll. The simulated fleet makes ceil(params / 10) calls per round, so rounds per second are calls / ceil(params / 10).
+ */
+export const planAppConfig = (entries, quota) => {
+  const lines = [
+    `| containers | profiles | cacheExpiry | poll cycle | mean polls/s | peak polls/s (after the 1st cycle) | deploy peak calls/s | fits ${quota}/s? |`,
+    '|---:|---:|---:|---:|---:|---:|---:|:---|',
+  ]
+  for (const { containers, params, expiry, result: r } of entries) {
+    const polls = (calls) => (calls / Math.ceil(params / 10)) * params
+    const peak = polls(r.calls.steady.peak)
+    const fits = peak <= quota ? 'yes' : polls(r.calls.steady.mean) <= quota ? 'mean only: peaks above' : 'no'
+    lines.push(
+      `| ${int(containers)} | ${params} | ${expiry} s | ${Math.max(APPCONFIG_POLL_FLOOR_S, expiry)} s | ${num(polls(r.calls.steady.mean), 2)} | ${num(peak, 1)} | ${num(2 * polls(r.calls.all.peak), 1)} | ${fits} |`,
+    )
+  }
+  return lines.join('\n')
+}

@@ -7,7 +7,16 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { chart } from './chart.js'
-import { comparison, describe, markdown, plan, planDynamoDb, text } from './report.js'
+import {
+  APPCONFIG_POLL_FLOOR_S,
+  comparison,
+  describe,
+  markdown,
+  plan,
+  planAppConfig,
+  planDynamoDb,
+  text,
+} from './report.js'
 import { defaults, simulate } from './simulation.js'
 
 const HELP = `Usage: npm run fleet -- [flags]     (or: npm run build && node fleet/run.js [flags])
@@ -62,8 +71,10 @@ Run
   --plan-containers  list for --plan (default 100,1000)
   --plan-params      list for --plan (default 10,20,50)
   --plan-expiry      list of seconds for --plan (default 60,300,900)
-  --plan-store S     ssm (calls per second against the quota) or dynamodb (read capacity units per
-                     second: the parameters are items) (default ssm)
+  --plan-store S     ssm (calls per second against the quota), dynamodb (read capacity units per
+                     second: the parameters are items) or appconfig (GetLatestConfiguration calls per
+                     second: the parameters are profiles, each polled no sooner than every 15 s)
+                     (default ssm)
   --rcu N            for --plan-store dynamodb: the table's read capacity to fit (default 100)
   --rcu-per-item R   RCUs one read of an item costs: 0.5 eventually consistent up to 4 KB, 1 strongly
                      consistent (default 0.5)
@@ -178,12 +189,19 @@ const run = async (options) => {
 }
 
 if (args.plan) {
+  const store = args['plan-store']
+  if (!['ssm', 'dynamodb', 'appconfig'].includes(store)) {
+    process.stderr.write('fleet: --plan-store must be ssm, dynamodb or appconfig\n')
+    process.exit(2)
+  }
   const entries = []
   const base = { ...scenario, quota: Number.POSITIVE_INFINITY }
   for (const containers of list('plan-containers')) {
     for (const params of list('plan-params')) {
       for (const expiry of list('plan-expiry')) {
-        const result = await run({ ...base, containers, params, expiry })
+        // AppConfig refuses a poll sooner than its interval: the package clamps such a cacheExpiry, so does the plan.
+        const cycle = store === 'appconfig' ? Math.max(APPCONFIG_POLL_FLOOR_S, expiry) : expiry
+        const result = await run({ ...base, containers, params, expiry: cycle })
         entries.push({ containers, params, expiry, result })
         process.stderr.write(
           `  ${containers} × ${params} × ${expiry} s: ${result.calls.steady.mean.toFixed(2)} calls/s\n`,
@@ -193,18 +211,20 @@ if (args.plan) {
   }
   const quota = scenario.quota !== undefined && Number.isFinite(scenario.quota) ? scenario.quota : defaults.quota
   const first = entries[0].result
-  const dynamodb = args['plan-store'] === 'dynamodb'
-  if (!dynamodb && args['plan-store'] !== 'ssm') {
-    process.stderr.write('fleet: --plan-store must be ssm or dynamodb\n')
-    process.exit(2)
-  }
-  const table = dynamodb ? planDynamoDb(entries, number('rcu'), number('rcu-per-item')) : plan(entries, quota)
+  const dynamodb = store === 'dynamodb'
+  const table = dynamodb
+    ? planDynamoDb(entries, number('rcu'), number('rcu-per-item'))
+    : store === 'appconfig'
+      ? planAppConfig(entries, quota)
+      : plan(entries, quota)
   const intro =
     `Demand with no quota (every call answered): ${describe(first).replace(/^[^,]+, [^,]+, cacheExpiry [^,]+, /, '')}. ` +
     '"After the 1st cycle" is from ramp + cacheExpiry to the end; the deploy peak is the cold fetches of the containers starting together.' +
     (dynamodb
       ? ` DynamoDB: each refresh reads every item once, at ${number('rcu-per-item')} RCU per item; on a provisioned table the deploy peak is what burst capacity (up to 300 s of unused capacity) must absorb.`
-      : '')
+      : store === 'appconfig'
+        ? ` AppConfig: profiles are not batched (one GetLatestConfiguration each per cycle), a cycle is never shorter than the ${APPCONFIG_POLL_FLOOR_S} s poll interval, and a cold start adds one StartConfigurationSession per profile; check the quota against your account's AppConfig Data quotas (Service Quotas).`
+        : '')
   process.stdout.write(`${intro}\n\n${table}\n`)
   const path = write('plan.md', `# Planner\n\n\`\`\`sh\n${command}\n\`\`\`\n\n${intro}\n\n${table}\n`)
   process.stdout.write(`\nwrote ${path}\n`)

@@ -55,5 +55,5 @@ test('an unknown --plan-store is refused', async () => {
     '.build/fleet-dynamodb',
   ])
   expect(result.code).toBe(2)
-  expect(result.err).toContain('--plan-store must be ssm or dynamodb')
+  expect(result.err).toContain('--plan-store must be ssm, dynamodb or appconfig')
 })

@@ -24,7 +24,9 @@ export type RawValue = string | Readonly<Record<string, string>>
  */
 export type Outcome =
   | {
+      /** The store gave a value. */
       readonly ok: true
+      /** The value as the store holds it: text, or for a path or partition relative name → text. */
       readonly raw: RawValue
       /**
        * The store refuses to be asked again sooner than this, in ms (AppConfig's `NextPollIntervalInSeconds`): the
@@ -32,7 +34,12 @@ export type Outcome =
        */
       readonly minIntervalMs?: number
     }
-  | { readonly ok: false; readonly failure: FailureInfo }
+  | {
+      /** The store gave no value. */
+      readonly ok: false
+      /** Why, and the safe details (never a value). */
+      readonly failure: FailureInfo
+    }
 
 /**
  * What one `fetchData` entry reads, as its store's source receives it.

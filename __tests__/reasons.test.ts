@@ -236,7 +236,7 @@ describe('the rest of the kind', () => {
       },
     )
     expect(error.reasons).toEqual({ GONE: 'not_found', JSON: 'transform_failed' })
-    expect(error.message).toContain('not_found: create the parameter or fix its name')
+    expect(error.message).toContain('not_found: create it or fix its name (for a parameter also its version or label')
     expect(error.message).toContain("transform_failed: the stored value does not parse as the key's transform")
   })
 

@@ -4,7 +4,8 @@ import type { LogEvent } from './types.js'
 
 /** What to do about each reason: one thing the user would do differently. Never "put the secret in a variable". */
 const ADVICE: Record<Reason, (f: FailureInfo) => string> = {
-  not_found: () => 'create the parameter or fix its name, version or label (or mark the key required: false)',
+  not_found: () =>
+    'create it or fix its name (for a parameter also its version or label; for a secret its stage) in the store the entry names, or mark the key required: false',
   access_denied: (f) =>
     `allow the function's role to read ${f.resourceArn ?? 'the parameter'} (ssm:GetParameters, ssm:GetParametersByPath, secretsmanager:GetSecretValue, or appconfig:StartConfigurationSession and appconfig:GetLatestConfiguration)`,
   kms_denied: (f) =>

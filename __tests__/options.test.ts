@@ -40,6 +40,23 @@ describe('resolveOptions', () => {
     expect(upper?.transform('abc')).toBe('ABC')
   })
 
+  test.each([
+    // A new user's typos (the fresh-user run): the message names the option meant, never quoting a value.
+    ['cacheExpiri', "middy-secrets: unknown option 'cacheExpiri' (did you mean 'cacheExpiry'?)"],
+    ['setToENV', "middy-secrets: unknown option 'setToENV' (did you mean 'setToEnv'?)"],
+    ['fetchdata', "middy-secrets: unknown option 'fetchdata' (did you mean 'fetchData'?)"],
+    ['staleIfEror', "middy-secrets: unknown option 'staleIfEror' (did you mean 'staleIfError'?)"],
+    ['region', "middy-secrets: unknown option 'region' (the AWS client's region goes in awsClientOptions.region)"],
+    [
+      'credentials',
+      "middy-secrets: unknown option 'credentials' (the AWS client's credentials goes in awsClientOptions.credentials)",
+    ],
+    ['banana', "middy-secrets: unknown option 'banana'"],
+    ['ttl', "middy-secrets: unknown option 'ttl'"],
+  ])('an unknown option %s says what was probably meant', (name, message) => {
+    expect(refusal({ ...base, [name]: 'CANARY-7f3a-option' }).message).toBe(message)
+  })
+
   test('cacheExpiry -1 means never and is the only negative allowed', () => {
     expect(resolveOptions({ ...base, cacheExpiry: -1 }).cacheExpiry).toBe(-1)
     expect(refusal({ ...base, cacheExpiry: -2 }).message).toMatch(/cacheExpiry must not be negative/)

@@ -384,10 +384,38 @@ const envConflictReporter =
       { event: 'env_conflict', variable: name, parameter, otherParameter },
     )
 
+// What the AWS client takes, often written at the top level by mistake.
+const CLIENT_FIELDS = new Set(['region', 'endpoint', 'credentials', 'maxAttempts', 'retryMode', 'requestHandler'])
+
+/** Levenshtein distance, stopping early: only "is it within 2" matters. */
+const near = (a: string, b: string): boolean => {
+  if (Math.abs(a.length - b.length) > 2) return false
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i]
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+    previous = row
+  }
+  return previous[b.length]! <= 2
+}
+
+/** A hint for an unknown option: the known one it most likely meant, or where an AWS client field belongs. */
+const hint = (name: string, known: ReadonlySet<string>): string => {
+  if (CLIENT_FIELDS.has(name)) return ` (the AWS client's ${name} goes in awsClientOptions.${name})`
+  if (name.length > 64) return ''
+  const lower = name.toLowerCase()
+  for (const option of known) if (option.toLowerCase() === lower) return ` (did you mean '${option}'?)`
+  if (name.length < 4) return ''
+  for (const option of known) if (near(lower, option.toLowerCase())) return ` (did you mean '${option}'?)`
+  return ''
+}
+
 const resolve = (input: SecretsOptions<FetchData>): ResolvedOptions => {
   if (input === null || typeof input !== 'object') return invalid('options must be an object with fetchData')
   for (const name of ownKeys(input, 'options')) {
-    if (!KNOWN_OPTIONS.has(name)) invalid(`unknown option ${cut(name)}`)
+    if (!KNOWN_OPTIONS.has(name)) invalid(`unknown option ${cut(name)}${hint(name, KNOWN_OPTIONS)}`)
   }
   const read: Reader = (name) => get(input, name, name)
   const fetchData = read('fetchData')

@@ -1,5 +1,6 @@
 import { SSMClient } from '@aws-sdk/client-ssm'
 import middy from '@middy/core'
+import { classifyError } from '../src/classify.js'
 import { secrets } from '../src/index.js'
 import { parseRef } from '../src/parameter.js'
 import { MAX_RESPONSE_BYTES } from '../src/response-limit.js'
@@ -176,7 +177,11 @@ describe('issue 10’s wire inputs through the real SSMClient', () => {
     )
     expect([result, seen.A, seen.B]).toEqual(['ok', canary('twitter'), undefined])
     expect(mw.stats().keys.B).toMatchObject({ rung: 'missing', reason: 'access_denied' })
-    const source = new SsmSource(() => new SSMClient(s.clientOptions), await import('@aws-sdk/client-ssm'))
+    const source = new SsmSource(
+      () => new SSMClient(s.clientOptions),
+      await import('@aws-sdk/client-ssm'),
+      classifyError,
+    )
     const out = new Map<string, Outcome>()
     await source.fetch([parseRef('/other-team/key')], new AbortController().signal, out)
     expect(out.get('/other-team/key')).toMatchObject({

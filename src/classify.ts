@@ -136,6 +136,13 @@ const reasonOf = (e: SdkLike, name: string, status: number | undefined, message:
 }
 
 /**
+ * How a store's module classifies what its SDK threw. The core hands it {@link classifyError} when the module
+ * loads, so the store modules carry no copy of it (each would, bundled on its own: 3 KB each, parsed at import
+ * when a user's bundler inlines every store into one file).
+ */
+export type Classify = (error: unknown) => FailureInfo
+
+/**
  * Classifies any thrown thing into a {@link FailureInfo}. The message is read only to classify (a KMS denial from
  * an IAM one, a missing region) and to pick out the ARN AWS names in a denial; it is never kept.
  */

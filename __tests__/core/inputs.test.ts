@@ -3,6 +3,7 @@
  * (no sockets), with the right value written out — and for each kind at least one more input of our own.
  * The wire-level inputs (3, 4, 5, 7) run again through the real SDK in ssm.test.ts and secrets-manager.test.ts.
  */
+import { classifyError } from '../../src/classify.js'
 import { SecretsError, secrets } from '../../src/index.js'
 import { parseRef } from '../../src/parameter.js'
 import type { Outcome } from '../../src/sources/source.js'
@@ -211,7 +212,7 @@ describe('3. a GetParameters batch denied as a whole is split in the same round'
     const store = new FakeStore()
     store.put('/a', 'a')
     store.denied.add('/b')
-    const source = new SsmSource(() => new store.Client(), await import('@aws-sdk/client-ssm'))
+    const source = new SsmSource(() => new store.Client(), await import('@aws-sdk/client-ssm'), classifyError)
     const out = new Map<string, Outcome>()
     await source.fetch([parseRef('/a'), parseRef('/b')], new AbortController().signal, out)
     expect(out.get('/a')).toEqual({ ok: true, raw: 'a' })

@@ -6,6 +6,7 @@
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm'
 import fc from 'fast-check'
 import { type LocalParameterStore, OPERATIONS, startLocalStore } from 'middy-secrets-local'
+import { classifyError } from '../../src/classify.js'
 import { SecretsError, secrets } from '../../src/index.js'
 import { resolveOptions } from '../../src/options.js'
 import { parseRef } from '../../src/parameter.js'
@@ -501,7 +502,7 @@ describe('exact matching', () => {
           results.push({ Name: '/m/stray', Value: 'stray', ARN: arnOf('/m/stray') })
           return { ...answer, Parameters: results }
         }
-        const source = new SsmSource(() => new store.Client(), await import('@aws-sdk/client-ssm'))
+        const source = new SsmSource(() => new store.Client(), await import('@aws-sdk/client-ssm'), classifyError)
         const out = new Map<string, Outcome>()
         await source.fetch(
           ids.map((id) => parseRef(id)),

@@ -4,6 +4,7 @@
  * malformed or endless answers, a denial).
  */
 import { BatchGetItemCommand, DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb'
+import { classifyError } from '../../src/classify.js'
 import { type DynamoDbRef, parseDynamoDb } from '../../src/sources/dynamodb.js'
 import type { Outcome } from '../../src/sources/source.js'
 import { BATCH_KEYS, DynamoDbSource, MAX_PAGES, UNPROCESSED_RETRIES } from '../../src/sources/stores/dynamodb.js'
@@ -26,7 +27,7 @@ const sourceFor = (clientOptions: Record<string, unknown>, consistentRead = fals
     },
     { step: 'initialize' },
   )
-  const source = new DynamoDbSource(client, sdk, { consistentRead, random: () => 0 })
+  const source = new DynamoDbSource(client, sdk, { consistentRead, random: () => 0 }, classifyError)
   return { client, source, requests }
 }
 
@@ -260,7 +261,7 @@ describe('what dynalite never answers: a scripted endpoint', () => {
         },
         { step: 'initialize' },
       )
-      const source = new DynamoDbSource(client, sdk, { consistentRead: false, random: () => 1 })
+      const source = new DynamoDbSource(client, sdk, { consistentRead: false, random: () => 1 }, classifyError)
       const r = ref('dynamodb:config/a')
       const out = new Map<string, Outcome>()
       await source.fetch([r], round.signal, out)

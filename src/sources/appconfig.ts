@@ -1,3 +1,4 @@
+import { classifyError } from '../classify.js'
 import type { StoreKind } from './kind.js'
 import { type ClientClass, createClient, LazySource, once, start, thenOrNow } from './lazy.js'
 import type { SourceRef } from './source.js'
@@ -76,7 +77,7 @@ export const appConfigKind: StoreKind = {
             const client = createClient(module.AppConfigDataClient, { ...clientOptions, maxAttempts: 1 }, opts)
             return { client, module }
           }
-          return new AppConfigSource(load, opts.clock)
+          return new AppConfigSource(load, opts.clock, classifyError)
         }),
       SDK,
     )

@@ -1,3 +1,4 @@
+import { classifyError } from '../classify.js'
 import type { StoreKind } from './kind.js'
 import { SpecError, type SpecFields } from './kind.js'
 import { type ClientClass, createClient, LazySource, once, start, thenOrNow } from './lazy.js'
@@ -109,10 +110,15 @@ export const dynamoDbKind: StoreKind = {
       () =>
         thenOrNow(modules(), ({ DynamoDbSource, sdk }) => {
           const client = createClient(settings.AwsClient ?? sdk.DynamoDBClient, settings.awsClientOptions, opts)
-          return new DynamoDbSource(client, sdk, {
-            consistentRead: settings.settings.consistentRead === true,
-            random: () => opts.clock.random(),
-          })
+          return new DynamoDbSource(
+            client,
+            sdk,
+            {
+              consistentRead: settings.settings.consistentRead === true,
+              random: () => opts.clock.random(),
+            },
+            classifyError,
+          )
         }),
       SDK,
     )

@@ -1,3 +1,4 @@
+import { classifyError } from '../classify.js'
 import type { ParameterRef } from '../parameter.js'
 import type { SpecFields, StoreKind } from './kind.js'
 import { SpecError } from './kind.js'
@@ -61,7 +62,7 @@ export const secretsManagerKind: StoreKind = {
             const Client = settings.AwsClient ?? module.SecretsManagerClient
             return { client: createClient(Client, settings.awsClientOptions, opts), module }
           }
-          return new SecretsManagerSource(load, settings.settings.batch === true)
+          return new SecretsManagerSource(load, settings.settings.batch === true, classifyError)
         }),
       SDK,
     )

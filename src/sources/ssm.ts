@@ -1,3 +1,4 @@
+import { classifyError } from '../classify.js'
 import { parseSsm } from '../parameter.js'
 import type { StoreKind } from './kind.js'
 import { SpecError } from './kind.js'
@@ -40,7 +41,7 @@ export const ssmKind: StoreKind = {
       () =>
         thenOrNow(modules(), ({ SsmSource, sdk }) => {
           const client = createClient(opts.AwsClient ?? sdk.SSMClient, opts.awsClientOptions, opts)
-          return new SsmSource(() => client, sdk)
+          return new SsmSource(() => client, sdk, classifyError)
         }),
       SDK,
     )

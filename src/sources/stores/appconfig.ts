@@ -1,6 +1,7 @@
+import type { Classify } from '../../classify.js'
 import type { FailureInfo } from '../../errors.js'
-import { classifyError } from '../../errors.js'
 import type { AwsClientLike, Clock } from '../../types.js'
+import { INVALID_RESPONSE } from '../answers.js'
 import type { AppConfigRef } from '../appconfig.js'
 import type { Outcome, Source } from '../source.js'
 
@@ -33,7 +34,6 @@ interface Session {
   raw: string | undefined
 }
 
-const INVALID_RESPONSE: Outcome = { ok: false, failure: { reason: 'invalid_response' } }
 const decoder = new TextDecoder()
 
 const errorName = (error: unknown): unknown => {
@@ -59,6 +59,7 @@ export class AppConfigSource implements Source<AppConfigRef> {
   constructor(
     private readonly load: () => Promise<Sdk>,
     private readonly clock: Clock,
+    private readonly classify: Classify,
   ) {}
 
   async fetch(refs: readonly AppConfigRef[], signal: AbortSignal, out: Map<string, Outcome>): Promise<void> {
@@ -114,7 +115,7 @@ export class AppConfigSource implements Source<AppConfigRef> {
           renewed = true
           continue
         }
-        out.set(ref.id, { ok: false, failure: classifyError(error) })
+        out.set(ref.id, { ok: false, failure: this.classify(error) })
         return
       }
       out.set(ref.id, this.answer(session, result))
@@ -146,7 +147,7 @@ export class AppConfigSource implements Source<AppConfigRef> {
       session.pollAfter = Number.NEGATIVE_INFINITY
       return undefined
     } catch (error) {
-      return classifyError(error)
+      return this.classify(error)
     }
   }
 

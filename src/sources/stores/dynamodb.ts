@@ -1,7 +1,8 @@
 import type { AttributeValue, BatchGetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb'
+import type { Classify } from '../../classify.js'
 import type { FailureInfo, Reason } from '../../errors.js'
-import { classifyError } from '../../errors.js'
 import type { AwsClientLike } from '../../types.js'
+import { type Answer, INVALID_RESPONSE, isObject, NOT_FOUND, type Page, readPages } from '../answers.js'
 import type { DynamoDbRef } from '../dynamodb.js'
 import type { Outcome, Source } from '../source.js'
 
@@ -33,16 +34,12 @@ export interface DynamoDbSourceOptions {
   readonly random: () => number
 }
 
-type Attrs = Record<string, unknown>
+type Attrs = Answer
 
-const NOT_FOUND: Outcome = { ok: false, failure: { reason: 'not_found' } }
-const INVALID_RESPONSE: Outcome = { ok: false, failure: { reason: 'invalid_response' } }
 const UNPROCESSED: FailureInfo = {
   reason: 'throttled',
   detail: `DynamoDB left the item unprocessed (UnprocessedKeys) after ${UNPROCESSED_RETRIES} retries`,
 }
-
-const isObject = (x: unknown): x is Attrs => typeof x === 'object' && x !== null && !Array.isArray(x)
 
 /** An attribute as text: a string, or a number in DynamoDB's own decimal text; else undefined. */
 const textOf = (value: unknown): string | undefined => {
@@ -164,6 +161,7 @@ export class DynamoDbSource implements Source<DynamoDbRef> {
     private readonly client: AwsClientLike,
     private readonly sdk: DynamoDbModule,
     private readonly options: DynamoDbSourceOptions,
+    private readonly classify: Classify,
   ) {}
 
   async fetch(refs: readonly DynamoDbRef[], signal: AbortSignal, out: Map<string, Outcome>): Promise<void> {
@@ -228,7 +226,7 @@ export class DynamoDbSource implements Source<DynamoDbRef> {
       try {
         result = await this.send(new this.sdk.BatchGetItemCommand({ RequestItems: this.requestOf(pending) }), signal)
       } catch (error) {
-        const failure = classifyError(error)
+        const failure = this.classify(error)
         if (REFUSALS.has(failure.reason) && !signal.aborted) {
           const tables = byTable(pending)
           if (tables.size > 1) {
@@ -271,69 +269,41 @@ export class DynamoDbSource implements Source<DynamoDbRef> {
   }
 
   private async fetchPartition(ref: DynamoDbRef, signal: AbortSignal, out: Map<string, Outcome>): Promise<void> {
-    // Null prototype: a sort key named __proto__ must stay plain data.
-    const values: Record<string, string> = Object.create(null)
-    const seen = new Set<string>()
-    let count = 0
-    let start: Attrs | undefined
-    try {
-      for (let page = 0; ; page++) {
-        if (page === MAX_PAGES) {
-          out.set(ref.id, INVALID_RESPONSE)
-          return
-        }
-        const result = await this.send(
-          new this.sdk.QueryCommand({
-            TableName: ref.table,
-            KeyConditionExpression: '#k = :k',
-            ExpressionAttributeNames: { '#k': ref.keyAttr },
-            ExpressionAttributeValues: { ':k': { S: ref.key } },
-            ...(this.options.consistentRead ? { ConsistentRead: true } : {}),
-            // Sent back as the store gave it: its shape was checked to be an object, its content is the store's.
-            ...(start ? { ExclusiveStartKey: start as Record<string, AttributeValue> } : {}),
-          }),
-          signal,
-        )
-        const items = isObject(result) ? result.Items : undefined
-        const next = isObject(result) ? result.LastEvaluatedKey : undefined
-        if (!Array.isArray(items) || (next !== undefined && !isObject(next))) {
-          out.set(ref.id, INVALID_RESPONSE)
-          return
-        }
-        for (const item of items) {
-          // An item of another partition is not an answer to this query.
-          if (!isObject(item) || textOf(item[ref.keyAttr]) !== ref.key) {
-            out.set(ref.id, INVALID_RESPONSE)
-            return
-          }
-          const sort = item[ref.sortAttr]
-          const value = item[ref.valueAttr]
-          // An item without a sort or value attribute (a marker, another kind of record) is not one of the values.
-          if (sort === undefined || value === undefined) continue
-          const name = textOf(sort)
-          const text = textOf(value)
-          if (name === undefined || text === undefined) {
-            out.set(ref.id, INVALID_RESPONSE)
-            return
-          }
-          values[name] = text
-          count++
-        }
-        if (next === undefined) break
-        // A key seen before would go round in circles.
-        const mark = JSON.stringify(next)
-        if (seen.has(mark)) {
-          out.set(ref.id, INVALID_RESPONSE)
-          return
-        }
-        seen.add(mark)
-        start = next
+    const page = async (start: Attrs | undefined): Promise<Page<Attrs> | undefined> => {
+      const result = await this.send(
+        new this.sdk.QueryCommand({
+          TableName: ref.table,
+          KeyConditionExpression: '#k = :k',
+          ExpressionAttributeNames: { '#k': ref.keyAttr },
+          ExpressionAttributeValues: { ':k': { S: ref.key } },
+          ...(this.options.consistentRead ? { ConsistentRead: true } : {}),
+          // Sent back as the store gave it: its shape was checked to be an object, its content is the store's.
+          ...(start ? { ExclusiveStartKey: start as Record<string, AttributeValue> } : {}),
+        }),
+        signal,
+      )
+      const items = isObject(result) ? result.Items : undefined
+      const next = isObject(result) ? result.LastEvaluatedKey : undefined
+      if (!Array.isArray(items) || (next !== undefined && !isObject(next))) return undefined
+      const values: [string, string][] = []
+      for (const item of items) {
+        // An item of another partition is not an answer to this query.
+        if (!isObject(item) || textOf(item[ref.keyAttr]) !== ref.key) return undefined
+        const sort = item[ref.sortAttr]
+        const value = item[ref.valueAttr]
+        // An item without a sort or value attribute (a marker, another kind of record) is not one of the values.
+        if (sort === undefined || value === undefined) continue
+        const name = textOf(sort)
+        const text = textOf(value)
+        if (name === undefined || text === undefined) return undefined
+        values.push([name, text])
       }
-    } catch (error) {
-      out.set(ref.id, { ok: false, failure: classifyError(error) })
-      return
+      return { values, next }
     }
-    // A required partition that holds nothing is most likely a typo: it must not yield {} forever.
-    out.set(ref.id, count === 0 ? NOT_FOUND : { ok: true, raw: values })
+    try {
+      out.set(ref.id, await readPages(MAX_PAGES, page, (key) => JSON.stringify(key)))
+    } catch (error) {
+      out.set(ref.id, { ok: false, failure: this.classify(error) })
+    }
   }
 }

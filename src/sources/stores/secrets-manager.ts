@@ -1,7 +1,8 @@
+import type { Classify } from '../../classify.js'
 import type { FailureInfo } from '../../errors.js'
-import { classifyError } from '../../errors.js'
 import type { ParameterRef } from '../../parameter.js'
 import type { AwsClientLike } from '../../types.js'
+import { INVALID_RESPONSE } from '../answers.js'
 import type { Outcome, Source } from '../source.js'
 
 /** AWS's limit on `SecretIdList` in one BatchGetSecretValue call. */
@@ -20,8 +21,6 @@ export interface SecretsManagerModule {
   BatchGetSecretValueCommand: new (input: object) => unknown
 }
 
-const INVALID_RESPONSE: Outcome = { ok: false, failure: { reason: 'invalid_response' } }
-
 // A binary secret is handed over as base64 text: context values and variables are strings.
 const outcomeOf = (secret: unknown): Outcome => {
   if (typeof secret !== 'object' || secret === null) return INVALID_RESPONSE
@@ -38,7 +37,11 @@ const isList = (x: unknown): x is unknown[] => x === undefined || Array.isArray(
  * entry is ignored, a secret neither returned nor in `Errors` was not answered. A malformed answer fails the
  * whole call (undefined).
  */
-const matchBatch = (batch: readonly ParameterRef[], result: unknown): Map<string, Outcome> | undefined => {
+const matchBatch = (
+  batch: readonly ParameterRef[],
+  result: unknown,
+  classify: Classify,
+): Map<string, Outcome> | undefined => {
   if (typeof result !== 'object' || result === null) return undefined
   const { SecretValues, Errors } = result as { SecretValues?: unknown; Errors?: unknown }
   if (!isList(SecretValues) || !isList(Errors)) return undefined
@@ -57,7 +60,7 @@ const matchBatch = (batch: readonly ParameterRef[], result: unknown): Map<string
     if (ref !== undefined && !answers.has(ref.id)) {
       answers.set(ref.id, {
         ok: false,
-        failure: classifyError({ name: typeof ErrorCode === 'string' ? ErrorCode : '' }),
+        failure: classify({ name: typeof ErrorCode === 'string' ? ErrorCode : '' }),
       })
     }
   }
@@ -84,6 +87,7 @@ export class SecretsManagerSource implements Source<ParameterRef> {
   constructor(
     private readonly load: () => Promise<{ client: AwsClientLike; module: SecretsManagerModule }>,
     private readonly batch: boolean,
+    private readonly classify: Classify,
   ) {}
 
   async fetch(refs: readonly ParameterRef[], signal: AbortSignal, out: Map<string, Outcome>): Promise<void> {
@@ -120,7 +124,7 @@ export class SecretsManagerSource implements Source<ParameterRef> {
       const input = ref.selector ? { SecretId: ref.name, VersionStage: ref.selector } : { SecretId: ref.name }
       out.set(ref.id, outcomeOf(await client.send(new module.GetSecretValueCommand(input), { abortSignal: signal })))
     } catch (error) {
-      out.set(ref.id, { ok: false, failure: classifyError(error) })
+      out.set(ref.id, { ok: false, failure: this.classify(error) })
     }
   }
 
@@ -138,7 +142,7 @@ export class SecretsManagerSource implements Source<ParameterRef> {
         { abortSignal: signal },
       )
     } catch (error) {
-      const failure = classifyError(error)
+      const failure = this.classify(error)
       // AWS reports a secret the role may not read inside Errors: a refused call is a refused action, which
       // GetSecretValue may still be allowed. Asked again at once, one secret per call, and so from now on.
       if (failure.reason === 'access_denied' && !signal.aborted) {
@@ -149,7 +153,7 @@ export class SecretsManagerSource implements Source<ParameterRef> {
       for (const ref of batch) out.set(ref.id, { ok: false, failure })
       return
     }
-    const answers = matchBatch(batch, result)
+    const answers = matchBatch(batch, result, this.classify)
     for (const ref of batch) {
       out.set(ref.id, answers === undefined ? INVALID_RESPONSE : (answers.get(ref.id) ?? INVALID_RESPONSE))
     }

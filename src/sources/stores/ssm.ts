@@ -1,7 +1,8 @@
 import type { GetParametersByPathCommand, GetParametersCommand } from '@aws-sdk/client-ssm'
-import { classifyError } from '../../errors.js'
+import type { Classify } from '../../classify.js'
 import type { ParameterRef } from '../../parameter.js'
 import type { AwsClientLike } from '../../types.js'
+import { INVALID_RESPONSE, isObject, NOT_FOUND, type Page, readPages } from '../answers.js'
 import type { Outcome, Source } from '../source.js'
 
 /** AWS's limit on `Names` in one GetParameters call, and on `MaxResults` of GetParametersByPath. */
@@ -17,13 +18,6 @@ export interface SsmModule {
   GetParametersCommand: typeof GetParametersCommand
   GetParametersByPathCommand: typeof GetParametersByPathCommand
 }
-
-const NOT_FOUND: Outcome = { ok: false, failure: { reason: 'not_found' } }
-const INVALID_RESPONSE: Outcome = { ok: false, failure: { reason: 'invalid_response' } }
-
-type Answer = Record<string, unknown>
-
-const isObject = (x: unknown): x is Answer => typeof x === 'object' && x !== null && !Array.isArray(x)
 
 /**
  * The `Name` + `Selector` texts a result answering `ref` may carry. An ARN drops the name's leading slash, so
@@ -111,6 +105,7 @@ export class SsmSource implements Source<ParameterRef> {
   constructor(
     private readonly createClient: () => AwsClientLike,
     private readonly sdk: SsmModule,
+    private readonly classify: Classify,
   ) {}
 
   async fetch(refs: readonly ParameterRef[], signal: AbortSignal, out: Map<string, Outcome>): Promise<void> {
@@ -139,7 +134,7 @@ export class SsmSource implements Source<ParameterRef> {
         signal,
       )
     } catch (error) {
-      const failure = classifyError(error)
+      const failure = this.classify(error)
       const denied = failure.reason === 'access_denied' || failure.reason === 'kms_denied'
       if (denied && batch.length > 1 && !signal.aborted) {
         // AWS authorizes the call as a whole: the denial says nothing yet about any one name.
@@ -159,61 +154,34 @@ export class SsmSource implements Source<ParameterRef> {
   }
 
   private async fetchPath(ref: ParameterRef, signal: AbortSignal, out: Map<string, Outcome>): Promise<void> {
-    // Null prototype: a parameter named __proto__ under the path must stay plain data.
-    const values: Record<string, string> = Object.create(null)
-    const tokens = new Set<string>()
-    let count = 0
-    let token: string | undefined
-    try {
-      for (let page = 0; ; page++) {
-        if (page === MAX_PAGES) {
-          out.set(ref.id, INVALID_RESPONSE)
-          return
+    const page = async (token: string | undefined): Promise<Page<string> | undefined> => {
+      const result = await this.send(
+        new this.sdk.GetParametersByPathCommand({
+          // AWS documents and authorizes the path without its trailing slash: /shared/db, not /shared/db/.
+          Path: ref.name === '/' ? '/' : ref.name.slice(0, -1),
+          Recursive: ref.recursive,
+          WithDecryption: true,
+          MaxResults: BATCH_SIZE,
+          NextToken: token,
+        }),
+        signal,
+      )
+      const parameters = isObject(result) ? result.Parameters : undefined
+      const next = isObject(result) ? result.NextToken : undefined
+      if (!Array.isArray(parameters) || (next !== undefined && typeof next !== 'string')) return undefined
+      const values: [string, string][] = []
+      for (const p of parameters) {
+        if (!isObject(p) || typeof p.Name !== 'string' || typeof p.Value !== 'string' || !p.Name.startsWith(ref.name)) {
+          return undefined
         }
-        const result = await this.send(
-          new this.sdk.GetParametersByPathCommand({
-            // AWS documents and authorizes the path without its trailing slash: /shared/db, not /shared/db/.
-            Path: ref.name === '/' ? '/' : ref.name.slice(0, -1),
-            Recursive: ref.recursive,
-            WithDecryption: true,
-            MaxResults: BATCH_SIZE,
-            NextToken: token,
-          }),
-          signal,
-        )
-        const parameters = isObject(result) ? result.Parameters : undefined
-        const next = isObject(result) ? result.NextToken : undefined
-        if (!Array.isArray(parameters) || (next !== undefined && typeof next !== 'string')) {
-          out.set(ref.id, INVALID_RESPONSE)
-          return
-        }
-        for (const p of parameters) {
-          if (
-            !isObject(p) ||
-            typeof p.Name !== 'string' ||
-            typeof p.Value !== 'string' ||
-            !p.Name.startsWith(ref.name)
-          ) {
-            out.set(ref.id, INVALID_RESPONSE)
-            return
-          }
-          values[p.Name.slice(ref.name.length)] = p.Value
-          count++
-        }
-        if (!next) break
-        // A token seen before would go round in circles.
-        if (tokens.has(next)) {
-          out.set(ref.id, INVALID_RESPONSE)
-          return
-        }
-        tokens.add(next)
-        token = next
+        values.push([p.Name.slice(ref.name.length), p.Value])
       }
-    } catch (error) {
-      out.set(ref.id, { ok: false, failure: classifyError(error) })
-      return
+      return { values, next: next || undefined }
     }
-    // A required path that holds nothing is most likely a typo: it must not yield {} forever.
-    out.set(ref.id, count === 0 ? NOT_FOUND : { ok: true, raw: values })
+    try {
+      out.set(ref.id, await readPages(MAX_PAGES, page, (token) => token))
+    } catch (error) {
+      out.set(ref.id, { ok: false, failure: this.classify(error) })
+    }
   }
 }

@@ -8,7 +8,7 @@ describe('compileWriter', () => {
     const write = compileWriter(['A', 'B-c', 'quote\'"\\'], true)
     const context: Record<string, unknown> = {}
     const internal: Record<string, unknown> = {}
-    write(context, internal, [1, 'two', { three: 3 }])
+    write(context, internal, [1, 'two', { three: 3 }], 0)
     expect([context.A, context['B-c'], context['quote\'"\\']]).toEqual([1, 'two', { three: 3 }])
     expect([internal.A, internal['B-c'], internal['quote\'"\\']]).toEqual([1, 'two', { three: 3 }])
     expect('A' in context).toBe(true)
@@ -18,7 +18,7 @@ describe('compileWriter', () => {
     const hostile = '"]; globalThis.pwned = true; //'
     const write = compileWriter([hostile], true)
     const context: Record<string, unknown> = {}
-    write(context, {}, ['v'])
+    write(context, {}, ['v'], 0)
     expect(context[hostile]).toBe('v')
     expect((globalThis as Record<string, unknown>).pwned).toBeUndefined()
   })
@@ -27,7 +27,7 @@ describe('compileWriter', () => {
     const write = compileWriter(['A'], false)
     const context: Record<string, unknown> = {}
     const internal: Record<string, unknown> = {}
-    write(context, internal, ['x'])
+    write(context, internal, ['x'], 0)
     expect(context.A).toBeUndefined()
     expect(internal.A).toBe('x')
   })
@@ -36,7 +36,7 @@ describe('compileWriter', () => {
     const write = compileWriter(['TOKEN', 'DB'], true)
     const context: Record<string, unknown> = { functionName: 'fn', awsRequestId: 'req' }
     const internal: Record<string, unknown> = {}
-    write(context, internal, [CANARY, { host: CANARY }])
+    write(context, internal, [CANARY, { host: CANARY }], 0)
     const shown = [
       inspect(context),
       inspect(context, { showHidden: true, depth: 10 }),
@@ -64,17 +64,35 @@ describe('compileWriter', () => {
     const write = compileWriter(['A'], true)
     const values = ['v1']
     const first: Record<string, unknown> = {}
-    write(first, {}, values)
+    write(first, {}, values, 0)
     values[0] = 'v2'
     const second: Record<string, unknown> = {}
-    write(second, {}, values)
+    write(second, {}, values, 1)
     expect([first.A, second.A]).toEqual(['v1', 'v2'])
+  })
+
+  test('reads the values again only when the version changes, and keeps its view when none of them did', () => {
+    const write = compileWriter(['A'], true)
+    const values = ['v1']
+    const first: Record<string, unknown> = {}
+    write(first, {}, values, 7)
+    const view = Object.getPrototypeOf(first)
+    // The same version: the cache has not written, so the writer does not look at the values.
+    values[0] = 'not yet'
+    const second: Record<string, unknown> = {}
+    write(second, {}, values, 7)
+    // A new version with the same values: one view still serves every invocation.
+    values[0] = 'v1'
+    const third: Record<string, unknown> = {}
+    write(third, {}, values, 8)
+    expect([second.A, third.A]).toEqual(['v1', 'v1'])
+    expect([Object.getPrototypeOf(second), Object.getPrototypeOf(third)]).toEqual([view, view])
   })
 
   test('the handler may still assign a key, as before', () => {
     const write = compileWriter(['A'], true)
     const context: Record<string, unknown> = {}
-    write(context, {}, ['v'])
+    write(context, {}, ['v'], 0)
     context.A = 'mine'
     expect(context.A).toBe('mine')
     expect(Object.keys(context)).toEqual(['A'])
@@ -90,15 +108,15 @@ describe('compileWriter', () => {
     const two = compileWriter(['B'], true)
     const context = new LambdaContext() as LambdaContext & Record<string, unknown>
     for (let i = 0; i < 3; i++) {
-      one(context, {}, ['a'])
-      two(context, {}, ['b'])
+      one(context, {}, ['a'], 0)
+      two(context, {}, ['b'], 0)
     }
     expect([context.A, context.B, context.remaining(), context instanceof LambdaContext]).toEqual(['a', 'b', 7, true])
     // Written again after a change: the older view is replaced, not stacked.
     const again = compileWriter(['C'], true)
     const target: Record<string, unknown> = {}
-    again(target, {}, ['c1'])
-    again(target, {}, ['c2'])
+    again(target, {}, ['c1'], 0)
+    again(target, {}, ['c2'], 1)
     expect(target.C).toBe('c2')
     expect(Object.getPrototypeOf(Object.getPrototypeOf(target))).toBe(Object.prototype)
   })

@@ -84,13 +84,13 @@ export function secrets<O extends SecretsOptions<FetchData>>(input: O | SecretsI
 
   const put = (request: HookRequest): void => {
     core.served()
-    write(request.context, request.internal, values)
+    write(request.context, request.internal, values, cache.writes)
   }
 
   const secretsMiddlewareBefore = (request: HookRequest): Promise<void> | undefined => {
     if (clock.now() < cache.nextCheckAt) {
       // Everything is fresh: a run of property stores, no await, no allocation.
-      write(request.context, request.internal, values)
+      write(request.context, request.internal, values, cache.writes)
       core.warm()
       return undefined
     }

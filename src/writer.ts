@@ -1,8 +1,9 @@
 /**
  * Puts the values on the context and `request.internal`. Called on every invocation with the same `values`
- * array, which the middleware updates in place when a value changes.
+ * array, which the cache updates in place, and `version`, which changes whenever it may have written them (the
+ * cache's `writes`): the warm path compares one number, not every value.
  */
-export type Writer = (context: object, internal: object, values: readonly unknown[]) => void
+export type Writer = (context: object, internal: object, values: readonly unknown[], version: number) => void
 
 /**
  * The values an invocation sees, on an object of their own that becomes the prototype of the context (and of
@@ -60,20 +61,25 @@ class Attacher {
 /**
  * Makes the writer for a fixed set of keys. The values are copied into a snapshot when they change (rare: a
  * refresh that brought a new value), so a context keeps the values of its own invocation even if a later one
- * sees new ones. The warm path compares the values with the snapshot and sets two prototypes.
+ * sees new ones. The warm path compares the version with the one last seen and sets two prototypes; a new
+ * version whose values are all the same keeps the views.
  */
 export const compileWriter = (keys: readonly string[], toContext: boolean): Writer => {
   const count = keys.length
   let snapshot: readonly unknown[] = new Array(count).fill(undefined)
+  let seen = Number.NaN
   const contexts = new Attacher(keys)
   const internals = new Attacher(keys)
-  return (context, internal, values) => {
-    for (let i = 0; i < count; i++) {
-      if (values[i] !== snapshot[i]) {
-        snapshot = values.slice()
-        contexts.reset()
-        internals.reset()
-        break
+  return (context, internal, values, version) => {
+    if (version !== seen) {
+      seen = version
+      for (let i = 0; i < count; i++) {
+        if (values[i] !== snapshot[i]) {
+          snapshot = values.slice()
+          contexts.reset()
+          internals.reset()
+          break
+        }
       }
     }
     if (toContext) contexts.attach(context, snapshot)

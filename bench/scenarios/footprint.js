@@ -10,7 +10,7 @@
  * it). The bundles are written to bench/.bundles/ for the children and removed afterwards.
  */
 import { execFile } from 'node:child_process'
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { gzipSync } from 'node:zlib'
@@ -172,7 +172,7 @@ export const handler = middy().use(secrets({ fetchData: { TOKEN: '/bots/token' }
  * @returns {{ rows: { [id]: { importMedianMs, importMinMs, bundledImportMedianMs, bundledImportMinMs, bytes, gzip } },
  *   sdk: { importMedianMs, importMinMs }, breakdown: { files: { file: string, bytes: number, loaded: string }[] },
  *   ssmOnly: { atImport, onFirstFetch, neverLoaded: { bytes, inputs }, secretsManagerCodeLoaded: boolean },
- *   size: { readableBytes, readableMedianMs, minifiedBytes, minifiedMedianMs, runs } }}
+ *   anatomy: { empty, sdkOnly, preparseOnly, bundled, middySsm: number (median ms), bytes, runs } }}
  */
 export const footprint = async ({ runs, progress }) => {
   const ids = Object.keys(SPECIFIERS)
@@ -180,7 +180,7 @@ export const footprint = async ({ runs, progress }) => {
   for (const id of ids) bundles[id] = await bundle(id)
   progress('bundles built')
   const times = Object.fromEntries([...ids, SDK].map((id) => [id, { installed: [], bundled: [] }]))
-  const sizes = { readable: { bytes: 0, ms: [] }, minified: { bytes: 0, ms: [] } }
+  const anatomy = { empty: [], sdkOnly: [], preparseOnly: [], bundled: [], middySsm: [] }
   mkdirSync(BUNDLES, { recursive: true })
   try {
     const files = {}
@@ -195,16 +195,26 @@ export const footprint = async ({ runs, progress }) => {
       }
       times[SDK].installed.push(await importMs(SDK, true))
     }
-    // What size alone costs: the same code, one file each, as built (readable) and minified; 3× the runs,
-    // alternating, because the difference is small beside the noise of a child process.
-    const built = readFileSync(new URL('../../dist/index.js', import.meta.url))
-    const readable = './.bundles/readable.mjs'
-    writeFileSync(fileURLToPath(new URL(readable, PROBE_URL)), built)
-    sizes.readable.bytes = built.length
-    sizes.minified.bytes = bundles[MIDDY_SECRETS].bytes
+    // The anatomy of a bundled import, each file timed alternately with 3× the runs (the differences are small
+    // beside the noise of a child process): any module at all (an empty one); a module that only imports the
+    // SSM client, already loaded (what @middy/ssm's static import of the SDK costs it: resolving the specifier);
+    // our bundle's code inside a function that never runs (V8 only pre-parses it: the cost of its bytes); the
+    // bundle itself (adds parsing and running its top level).
+    const code = new TextDecoder().decode(bundles[MIDDY_SECRETS].code)
+    const body = code.replace(/export\s*\{[^}]*\}\s*;?\s*$/, '')
+    if (body === code) throw new Error('footprint: the bundle does not end with its export statement')
+    const probes = {
+      empty: 'export const x = 1\n',
+      sdkOnly: `import { SSMClient } from '${SDK}'\nexport const x = SSMClient\n`,
+      preparseOnly: `export const x = 1\nfunction never() {\n${body}\n}\n`,
+    }
+    for (const [name, text] of Object.entries(probes)) {
+      writeFileSync(fileURLToPath(new URL(`./.bundles/${name}.mjs`, PROBE_URL)), text)
+    }
     for (let r = 0; r < 3 * runs; r++) {
-      sizes.readable.ms.push(await importMs(readable, false))
-      sizes.minified.ms.push(await importMs(files[MIDDY_SECRETS], false))
+      for (const name of Object.keys(probes)) anatomy[name].push(await importMs(`./.bundles/${name}.mjs`, false))
+      anatomy.bundled.push(await importMs(files[MIDDY_SECRETS], false))
+      anatomy.middySsm.push(await importMs(files[MIDDY_SSM], false))
     }
   } finally {
     rmSync(BUNDLES, { recursive: true, force: true })
@@ -223,12 +233,7 @@ export const footprint = async ({ runs, progress }) => {
     }
   }
   const sdk = { importMedianMs: median(times[SDK].installed), importMinMs: min(times[SDK].installed) }
-  const size = {
-    readableBytes: sizes.readable.bytes,
-    readableMedianMs: median(sizes.readable.ms),
-    minifiedBytes: sizes.minified.bytes,
-    minifiedMedianMs: median(sizes.minified.ms),
-    runs: sizes.readable.ms.length,
-  }
-  return { rows, sdk, size, breakdown: await breakdown(), ssmOnly: await ssmOnly() }
+  const import_ = Object.fromEntries(Object.entries(anatomy).map(([name, ms]) => [name, median(ms)]))
+  const anatomyOut = { ...import_, bytes: bundles[MIDDY_SECRETS].bytes, runs: anatomy.empty.length }
+  return { rows, sdk, anatomy: anatomyOut, breakdown: await breakdown(), ssmOnly: await ssmOnly() }
 }

@@ -1,3 +1,4 @@
+import { AppConfigDataClient, type AppConfigDataClientConfig } from '@aws-sdk/client-appconfigdata'
 import { jest } from '@jest/globals'
 import { type LocalParameterStore, startLocalStore } from 'middy-secrets-local'
 import { SecretsError, secrets } from '../src/index.js'
@@ -13,6 +14,7 @@ import {
   rounds,
   runBefore,
 } from './support/harness.js'
+import { closedPort } from './support/scripted.js'
 
 // The store and every middleware share one manual clock: AppConfig's poll intervals and token lifetimes count
 // on it, so a test moves time and the store agrees.
@@ -313,6 +315,114 @@ describe('AppConfig through the real AppConfigDataClient', () => {
     } finally {
       delete process.env.APPCONFIG_ENV_TEXT
     }
+  })
+})
+
+describe("appConfig: AppConfig's own client options", () => {
+  /** Client options for an endpoint nothing listens on: each call fails at once with ECONNREFUSED. */
+  const deadEndpoint = async () => ({
+    ...store.clientConfig,
+    endpoint: `http://127.0.0.1:${await closedPort()}`,
+    maxAttempts: 1,
+  })
+  let m = 0
+  /** A parameter beside the profile, to see which endpoint the Parameter Store client was given. */
+  const parameter = (value: string) => {
+    const name = `/appconfig-option/p${++m}`
+    store.put(name, value)
+    return name
+  }
+
+  test('appConfig.awsClientOptions serves AppConfig from its own endpoint while the top-level options point elsewhere', async () => {
+    const key = profile(canary('own-endpoint'))
+    const name = parameter('not-reachable-here')
+    const dead = await deadEndpoint()
+    const { mw } = setup(
+      { FLAGS: `appconfig:${key}`, TOKEN: { name, required: false } },
+      { awsClientOptions: dead, appConfig: { awsClientOptions: store.clientConfig } },
+    )
+    const { req } = await runBefore(mw)
+    expect(req.context.FLAGS).toBe(canary('own-endpoint'))
+    expect(mw.stats().keys.FLAGS?.rung).toBe('fresh')
+    // The Parameter Store client kept the top-level options: the dead endpoint.
+    expect(req.context.TOKEN).toBeUndefined()
+    expect(mw.stats().keys.TOKEN).toMatchObject({
+      reason: 'unreachable',
+      failure: { errorCode: 'ECONNREFUSED', host: new URL(dead.endpoint).host },
+    })
+    expect(store.calls).toMatchObject({ StartConfigurationSession: 1, GetLatestConfiguration: 1, total: 2 })
+  })
+
+  test('appConfig.awsClientOptions applies to AppConfig only: a dead AppConfig endpoint leaves Parameter Store served', async () => {
+    const key = profile('v1')
+    const name = parameter('from-ssm')
+    const dead = await deadEndpoint()
+    const { mw } = setup(
+      { FLAGS: { name: `appconfig:${key}`, required: false }, TOKEN: name },
+      { appConfig: { awsClientOptions: dead } },
+    )
+    const { req } = await runBefore(mw)
+    expect(req.context.TOKEN).toBe('from-ssm')
+    expect(req.context.FLAGS).toBeUndefined()
+    expect(mw.stats().keys.FLAGS).toMatchObject({
+      reason: 'unreachable',
+      failure: { errorCode: 'ECONNREFUSED', host: new URL(dead.endpoint).host },
+    })
+    expect(store.calls).toMatchObject({ StartConfigurationSession: 0, GetLatestConfiguration: 0, GetParameters: 1 })
+  })
+
+  test('without appConfig.awsClientOptions the top-level awsClientOptions apply, as before', async () => {
+    for (const extra of [{}, { appConfig: {} }, { appConfig: { awsClientOptions: undefined } }]) {
+      store.resetCalls()
+      const key = profile('top-level')
+      const { mw } = setup({ FLAGS: `appconfig:${key}` }, extra)
+      expect((await runBefore(mw)).req.context.FLAGS).toBe('top-level')
+      expect(store.calls).toMatchObject({ StartConfigurationSession: 1, GetLatestConfiguration: 1 })
+    }
+  })
+
+  test('appConfig.AwsClient is the class the AppConfig client is made from, with one attempt per call whatever the options ask', async () => {
+    const configs: Record<string, unknown>[] = []
+    class RecordingClient extends AppConfigDataClient {
+      constructor(config: AppConfigDataClientConfig) {
+        configs.push({ ...config })
+        super(config)
+      }
+    }
+    const key = profile(canary('custom-class'))
+    const { mw } = setup(
+      { FLAGS: `appconfig:${key}` },
+      { appConfig: { AwsClient: RecordingClient, awsClientOptions: { ...store.clientConfig, maxAttempts: 3 } } },
+    )
+    expect((await runBefore(mw)).req.context.FLAGS).toBe(canary('custom-class'))
+    expect(configs).toHaveLength(1)
+    expect(configs[0]).toMatchObject({ endpoint: store.clientConfig.endpoint, maxAttempts: 1 })
+    expect(store.calls).toMatchObject({ StartConfigurationSession: 1, GetLatestConfiguration: 1 })
+  })
+
+  test('appConfig of the wrong shape is refused at construction, naming the option', () => {
+    const refusal = (appConfig: unknown) => {
+      try {
+        secrets({
+          fetchData: { FLAGS: 'appconfig:shop/prod/flags' },
+          appConfig: appConfig as never,
+          disablePrefetch: true,
+        })
+      } catch (error) {
+        expect(error).toBeInstanceOf(SecretsError)
+        expect((error as SecretsError).code).toBe('INVALID_OPTIONS')
+        return (error as Error).message
+      }
+      throw new Error('accepted')
+    }
+    expect(refusal('eu-west-1')).toBe('middy-secrets: appConfig must be an object')
+    expect(refusal({ awsClientOptions: 'eu-west-1' })).toBe(
+      'middy-secrets: appConfig.awsClientOptions must be a plain object (SDK client configuration)',
+    )
+    expect(refusal({ regoin: 'eu-west-1' })).toBe("middy-secrets: appConfig has an unknown field 'regoin'")
+    expect(refusal({ AwsClient: AppConfigDataClient.prototype })).toBe(
+      'middy-secrets: appConfig.AwsClient must be a function',
+    )
   })
 })
 

@@ -123,6 +123,71 @@ describe('resolveOptions', () => {
     })
   })
 
+  test('appConfig defaults to the top-level client options; its own replace them for AppConfig only', () => {
+    const top = { region: 'eu-west-1' }
+    expect(resolveOptions({ ...base, awsClientOptions: top }).storeOptions.appconfig).toEqual({
+      settings: {},
+      awsClientOptions: top,
+      AwsClient: undefined,
+    })
+    class Client {
+      send(): Promise<unknown> {
+        return Promise.resolve({})
+      }
+    }
+    const resolved = resolveOptions({
+      ...base,
+      awsClientOptions: top,
+      appConfig: { awsClientOptions: { region: 'eu-central-1' }, AwsClient: Client },
+    } as never)
+    expect(resolved.storeOptions.appconfig).toEqual({
+      settings: {},
+      awsClientOptions: { region: 'eu-central-1' },
+      AwsClient: Client,
+    })
+    expect(resolved.awsClientOptions).toBe(top)
+    expect(resolved.storeOptions.secretsmanager?.awsClientOptions).toBe(top)
+  })
+
+  test.each([
+    ['eu-west-1', 'middy-secrets: appConfig must be an object'],
+    [[], 'middy-secrets: appConfig must be an object'],
+    [
+      { awsClientOptions: 'eu-west-1' },
+      'middy-secrets: appConfig.awsClientOptions must be a plain object (SDK client configuration)',
+    ],
+    [
+      { awsClientOptions: new Map() },
+      'middy-secrets: appConfig.awsClientOptions must be a plain object (SDK client configuration)',
+    ],
+    [{ AwsClient: 'AppConfigDataClient' }, 'middy-secrets: appConfig.AwsClient must be a function'],
+    [{ regoin: 'eu-west-1' }, "middy-secrets: appConfig has an unknown field 'regoin'"],
+    // Another store's setting is not AppConfig's.
+    [{ batch: true }, "middy-secrets: appConfig has an unknown field 'batch'"],
+  ])('appConfig: %j is refused naming the option', (appConfig, message) => {
+    expect(refusal({ ...base, appConfig }).message).toBe(message)
+  })
+
+  test('appConfig that throws when read is INVALID_OPTIONS naming it', () => {
+    const appConfig = {
+      get awsClientOptions(): unknown {
+        throw new Error('x')
+      },
+    }
+    expect(refusal({ ...base, appConfig }).message).toBe(
+      'middy-secrets: appConfig.awsClientOptions could not be read (a getter or Proxy threw)',
+    )
+  })
+
+  test('a misspelt appConfig is an unknown option that names the one meant', () => {
+    expect(refusal({ ...base, appconfig: {} }).message).toBe(
+      "middy-secrets: unknown option 'appconfig' (did you mean 'appConfig'?)",
+    )
+    expect(refusal({ ...base, appConfg: {} }).message).toBe(
+      "middy-secrets: unknown option 'appConfg' (did you mean 'appConfig'?)",
+    )
+  })
+
   test('the error names the offending key', () => {
     expect(refusal({ fetchData: { GOOD: '/ok', BAD_ONE: '/aws/mine' } }).keys).toEqual(['BAD_ONE'])
   })

@@ -155,7 +155,14 @@ describe('type tests (tsc on __tests__/types against dist/index.d.ts)', () => {
       writeFileSync(
         join(dir, 'handler.ts'),
         `import { type SecretsContext, secrets } from 'middy-secrets'
-const options = { fetchData: { DB: 'secretsmanager:prod/db', PORT: { name: '/p', transform: 'number' } } } as const
+const options = {
+  fetchData: {
+    DB: 'secretsmanager:prod/db',
+    PORT: { name: '/p', transform: 'number' },
+    FLAGS: { name: 'appconfig:shop/prod/flags', transform: 'json' },
+  },
+  appConfig: { awsClientOptions: { region: 'eu-central-1' } },
+} as const
 export const main = async (_event: unknown, context: SecretsContext<typeof options>) => {
   const port: number = context.PORT
   // @ts-expect-error still typed: a number is not a string

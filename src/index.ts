@@ -6,6 +6,7 @@ export type { ContextOf, SecretsMiddleware } from './middleware.js'
 export { secrets } from './middleware.js'
 export type { Outcome, RawValue, Source, SourceRef } from './sources/source.js'
 export type {
+  AppConfigOptions,
   AwsClientLike,
   Clock,
   DynamoDbOptions,

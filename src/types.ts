@@ -1,3 +1,4 @@
+import type { AppConfigDataClientConfig } from '@aws-sdk/client-appconfigdata'
 import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
 import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager'
 import type { SSMClient, SSMClientConfig } from '@aws-sdk/client-ssm'
@@ -229,8 +230,8 @@ export interface SecretsOptions<F extends FetchData = FetchData> {
    */
   readonly disablePrefetch?: boolean
   /**
-   * Passed to `new SSMClient(...)` (and to the Secrets Manager client unless `secretsManager.awsClientOptions`
-   * is given): `region`, `endpoint`, `credentials` (e.g. `fromTemporaryCredentials` for another account),
+   * Passed to `new SSMClient(...)` (and to the Secrets Manager, AppConfig Data and DynamoDB clients unless
+   * `secretsManager`, `appConfig` or `dynamodb` gives its own `awsClientOptions`): `region`, `endpoint`, `credentials` (e.g. `fromTemporaryCredentials` for another account),
    * `maxAttempts`… A `requestHandler` given here replaces the one built from `fetchTimeout`.
    * @defaultValue `{}`
    */
@@ -275,6 +276,11 @@ export interface SecretsOptions<F extends FetchData = FetchData> {
    */
   readonly dynamodb?: DynamoDbOptions
   /**
+   * For entries read from AWS AppConfig (`appconfig:<application>/<environment>/<profile>`).
+   * @defaultValue `{}`
+   */
+  readonly appConfig?: AppConfigOptions
+  /**
    * Stores of your own, by name: `stores: { vault: source }` reads entries `vault:<reference>` through `source`
    * (a {@link Source}), with the same ladder, refresh and typing as the built-in stores. A name is 1–32 of
    * a-z 0-9 -, starting with a letter, and not a built-in store's.
@@ -310,6 +316,35 @@ export interface DynamoDbOptions {
    */
   readonly AwsClient?: new (
     config: DynamoDBClientConfig,
+  ) => AwsClientLike
+}
+
+/**
+ * How configuration profiles are read from AWS AppConfig. The client comes from the optional peer dependency
+ * `@aws-sdk/client-appconfigdata`, loaded only when the map names a profile. Whatever the options say, the client
+ * makes one attempt per call (`maxAttempts: 1`, no `retryStrategy`): a retry would resend a single-use token.
+ *
+ * @example
+ * ```ts
+ * // Parameter Store in the function's region, AppConfig in another one.
+ * secrets({
+ *   fetchData: { DB_URL: '/shop/db-url', FLAGS: { name: 'appconfig:shop/prod/flags', transform: 'json' } },
+ *   appConfig: { awsClientOptions: { region: 'eu-central-1' } },
+ * })
+ * ```
+ */
+export interface AppConfigOptions {
+  /**
+   * Passed to `new AppConfigDataClient(...)`: `region`, `endpoint`, `credentials`… (`maxAttempts` is always 1).
+   * @defaultValue the top-level `awsClientOptions`
+   */
+  readonly awsClientOptions?: Readonly<AppConfigDataClientConfig>
+  /**
+   * The AppConfig Data client class.
+   * @defaultValue `AppConfigDataClient` from `@aws-sdk/client-appconfigdata`
+   */
+  readonly AwsClient?: new (
+    config: AppConfigDataClientConfig,
   ) => AwsClientLike
 }
 

@@ -39,9 +39,10 @@ describe('the shipped declarations', () => {
   })
 
   test.each([
-    ['SecretsOptions', 19],
+    ['SecretsOptions', 20],
     ['SecretsManagerOptions', 3],
     ['DynamoDbOptions', 3],
+    ['AppConfigOptions', 2],
   ])('every field of %s says its default, and every duration its unit', (name, count) => {
     const fields = members(name)
     expect(fields).toHaveLength(count)
@@ -60,6 +61,9 @@ describe('the shipped declarations', () => {
     expect(fields.awsClientCapture).toBe('(client: SSMClient | SecretsManagerClient | DynamoDBClient) => unknown')
     const sm = Object.fromEntries(members('SecretsManagerOptions').map((f) => [f.field, f.type]))
     expect(sm.awsClientOptions).toBe('Readonly<SecretsManagerClientConfig>')
+    const appConfig = Object.fromEntries(members('AppConfigOptions').map((f) => [f.field, f.type]))
+    expect(appConfig.awsClientOptions).toBe('Readonly<AppConfigDataClientConfig>')
+    expect(appConfig.AwsClient).toBe('new (config: AppConfigDataClientConfig) => AwsClientLike')
     expect(Object.fromEntries(members('KeyStats').map((f) => [f.field, f.type])).reason).toBe('Reason | undefined')
   })
 })

@@ -2,7 +2,7 @@
 // each @ts-expect-error must meet an error, or tsc fails with "Unused '@ts-expect-error' directive".
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers'
 import AWSXRay from 'aws-xray-sdk-core'
-import { type KeyStats, type Reason, type SecretsOptions, secrets } from 'middy-secrets'
+import { type AppConfigOptions, type KeyStats, type Reason, type SecretsOptions, secrets } from 'middy-secrets'
 
 // awsClientOptions is the SSM client's own config: completion, and typos refused.
 secrets({ fetchData: { A: '/a' }, awsClientOptions: { region: 'eu-west-1', maxAttempts: 2 } })
@@ -18,6 +18,24 @@ secrets({ fetchData: { A: '/a' }, awsClientOptions: { regoin: 'eu-west-1' } })
 secrets({ fetchData: { A: '/a' }, awsClientOptions: { maxAttempts: '2' } })
 // @ts-expect-error the Secrets Manager client's config too
 secrets({ fetchData: { A: 'secretsmanager:a' }, secretsManager: { awsClientOptions: { regoin: 'eu-west-1' } } })
+// appConfig.awsClientOptions is the AppConfig Data client's own config, apart from the top-level SSM one.
+secrets({
+  fetchData: { A: '/a', F: 'appconfig:shop/prod/flags' },
+  awsClientOptions: { region: 'eu-west-1' },
+  appConfig: {
+    awsClientOptions: {
+      region: 'eu-central-1',
+      credentials: fromTemporaryCredentials({ params: { RoleArn: 'arn:aws:iam::123456789012:role/r' } }),
+    },
+  },
+})
+// @ts-expect-error a typo of region in the AppConfig Data client's config
+secrets({ fetchData: { F: 'appconfig:shop/prod/flags' }, appConfig: { awsClientOptions: { regoin: 'eu-west-1' } } })
+// @ts-expect-error a client field belongs in appConfig.awsClientOptions, not in appConfig
+secrets({ fetchData: { F: 'appconfig:shop/prod/flags' }, appConfig: { region: 'eu-west-1' } })
+// @ts-expect-error appConfig.AwsClient must be constructible with the client config
+secrets({ fetchData: { F: 'appconfig:shop/prod/flags' }, appConfig: { AwsClient: (config: unknown) => config } })
+export const appConfig: AppConfigOptions = { awsClientOptions: { maxAttempts: 1 } }
 
 // X-Ray's capture fits awsClientCapture as it is; a capture that expects something else does not.
 secrets({ fetchData: { A: '/a' }, awsClientCapture: AWSXRay.captureAWSv3Client })

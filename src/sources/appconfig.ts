@@ -54,7 +54,7 @@ const sdkModule = once(() => import(SDK) as Promise<AppConfigModule & { AppConfi
 
 /**
  * AWS AppConfig: `appconfig:<application>/<environment>/<profile>`, read through the AppConfig Data API with the
- * top-level `awsClientOptions` (one region, one set of credentials).
+ * `appConfig` option's client options (the top-level `awsClientOptions` unless given).
  */
 export const appConfigKind: StoreKind = {
   store: 'appconfig',
@@ -62,8 +62,9 @@ export const appConfigKind: StoreKind = {
   prefix: APPCONFIG,
   recognises: (input) => input.startsWith(APPCONFIG),
   parse: parseAppConfig,
+  option: { name: 'appConfig' },
   sdk: SDK,
-  source: (opts) => {
+  source: (opts, settings) => {
     start(modules)
     start(sdkModule)
     return new LazySource(
@@ -73,8 +74,9 @@ export const appConfigKind: StoreKind = {
           const load = async () => {
             const module = await sdkModule()
             // One attempt per call: an SDK retry would send a single-use token twice. The ladder retries instead.
-            const { retryStrategy: _, ...clientOptions } = opts.awsClientOptions
-            const client = createClient(module.AppConfigDataClient, { ...clientOptions, maxAttempts: 1 }, opts)
+            const { retryStrategy: _, ...clientOptions } = settings.awsClientOptions
+            const Client = settings.AwsClient ?? module.AppConfigDataClient
+            const client = createClient(Client, { ...clientOptions, maxAttempts: 1 }, opts)
             return { client, module }
           }
           return new AppConfigSource(load, opts.clock, classifyError)

@@ -3,6 +3,7 @@ answers, paging through boto3's own paginators with PageSize and MaxItems, error
 `boto3: N passed, M failed`."""
 import os
 import sys
+import time
 
 import boto3
 import botocore
@@ -23,6 +24,7 @@ def check(name, expected, actual):
 
 
 def check_error(name, error, call, **kwargs):
+    """The call must fail with that error name; returns botocore's parsed error response (None otherwise)."""
     global passed, failed
     try:
         call(**kwargs)
@@ -30,12 +32,13 @@ def check_error(name, error, call, **kwargs):
         code = e.response["Error"]["Code"]
         if code == error:
             passed += 1
-            return
+            return e.response
         failed += 1
         print(f"FAIL {name}: expected {error}, got {code}", file=sys.stderr)
-        return
+        return None
     failed += 1
     print(f"FAIL {name}: succeeded, expected {error}", file=sys.stderr)
+    return None
 
 
 def client(service):
@@ -52,6 +55,40 @@ def pages(paginator, **kwargs):
 
 ssm = client("ssm")
 sm = client("secretsmanager")
+appconfig = client("appconfigdata")
+
+# AppConfig Data, first poll: the second must wait out the session's interval (15 s at least, as AWS), so it runs
+# at the end, after the SSM and Secrets Manager checks.
+FLAGS = '{"beta":{"enabled":true},"greeting":"h\u00e9llo \u2713"}'.encode()
+
+
+def session(profile, application="ci"):
+    return appconfig.start_configuration_session(
+        ApplicationIdentifier=application, EnvironmentIdentifier="prod", ConfigurationProfileIdentifier=profile,
+        RequiredMinimumPollIntervalInSeconds=15)["InitialConfigurationToken"]
+
+
+initial = session("flags")
+first = appconfig.get_latest_configuration(ConfigurationToken=initial)
+first_poll = time.monotonic()
+check("appconfig: the configuration, byte for byte", FLAGS, first["Configuration"].read())
+check("appconfig: interval, content type, version label", (15, "application/json", "v1"),
+      (first.get("NextPollIntervalInSeconds"), first.get("ContentType"), first.get("VersionLabel")))
+next_token = first.get("NextPollConfigurationToken")
+check("appconfig: a next token, not the one sent", True, bool(next_token) and next_token != initial)
+reused = check_error("appconfig: a token used twice", "BadRequestException", appconfig.get_latest_configuration,
+                     ConfigurationToken=initial)
+check("appconfig: the reuse is about the token", ("InvalidParameters", ["ConfigurationToken"]),
+      ((reused or {}).get("Reason"), list((reused or {}).get("Details", {}).get("InvalidParameters", {}))))
+check_error("appconfig: a made-up token", "BadRequestException", appconfig.get_latest_configuration,
+            ConfigurationToken="bogus")
+missing = check_error("appconfig: a profile that does not exist", "ResourceNotFoundException", session, profile="nope")
+check("appconfig: ResourceType of a missing profile", "ConfigurationProfile", (missing or {}).get("ResourceType"))
+missing = check_error("appconfig: an application that does not exist", "ResourceNotFoundException", session,
+                      profile="flags", application="nope")
+check("appconfig: ResourceType of a missing application", "Application", (missing or {}).get("ResourceType"))
+banner = appconfig.get_latest_configuration(ConfigurationToken=session("banner"))
+check("appconfig: a text/plain profile", (b"Welcome", "text/plain"), (banner["Configuration"].read(), banner["ContentType"]))
 
 # SSM
 ssm.put_parameter(Name="/boto/a", Value="1", Type="String")
@@ -158,6 +195,18 @@ check("SSM reads a secret", "fake-1b", ssm.get_parameter(Name="/aws/reference/se
 for i in range(3):
     sm.delete_secret(SecretId=f"boto/s{i}", ForceDeleteWithoutRecovery=True)
 ssm.delete_parameters(Names=["/boto/deep/c", "/boto/deep/d"])
+
+# AppConfig Data, second poll, once the interval is over: unchanged, so an empty configuration and a new token.
+time.sleep(max(0.0, first_poll + 15.2 - time.monotonic()))
+second = appconfig.get_latest_configuration(ConfigurationToken=next_token)
+check("appconfig unchanged: an empty configuration", b"", second["Configuration"].read())
+check("appconfig unchanged: the interval and a new next token", (15, True),
+      (second.get("NextPollIntervalInSeconds"),
+       bool(second.get("NextPollConfigurationToken")) and second.get("NextPollConfigurationToken") != next_token))
+early = check_error("appconfig: a poll sooner than the interval", "BadRequestException",
+                    appconfig.get_latest_configuration, ConfigurationToken=second.get("NextPollConfigurationToken"))
+check("appconfig: the early poll's problem", "PollIntervalNotSatisfied",
+      (early or {}).get("Details", {}).get("InvalidParameters", {}).get("ConfigurationToken", {}).get("Problem"))
 
 print(f"boto3: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -50,6 +50,35 @@ text() { aws "$@" --output text; }
 lines() { wc -l | tr -d ' '; }
 joined() { tr '\n\t' '  ' | sed 's/ *$//'; }
 
+# AppConfig Data: a session's second poll must wait out its interval (15 s at least, as AWS). The first poll runs
+# here, the second after the SSM and Secrets Manager checks, sleeping only what is left of the interval.
+echo '--- AWS CLI: AppConfig Data (first poll)'
+flags='{"beta":{"enabled":true},"greeting":"héllo ✓"}'
+session() { # session PROFILE: a new session on ci/prod/PROFILE, polled no sooner than every 15 s
+  text appconfigdata start-configuration-session --application-identifier ci --environment-identifier prod \
+    --configuration-profile-identifier "$1" --required-minimum-poll-interval-in-seconds 15 --query InitialConfigurationToken
+}
+poll() { # poll TOKEN FILE: the configuration into FILE; prints interval, content type, version label, next token
+  text appconfigdata get-latest-configuration --configuration-token "$1" "$2" \
+    --query '[NextPollIntervalInSeconds, ContentType, VersionLabel, NextPollConfigurationToken]'
+}
+now_ms() { date +%s%3N; }
+initial=$(session flags)
+check 'start-configuration-session: a token' 'yes' "$([ -n "$initial" ] && echo yes || echo no)"
+IFS=$'\t' read -r interval type label next < <(poll "$initial" "$work/flags.1")
+first_poll=$(now_ms)
+check 'get-latest-configuration: the configuration written to the file' "$flags" "$(cat "$work/flags.1")"
+check 'get-latest-configuration: interval, content type, version label' '15 application/json v1' "$interval $type $label"
+check 'get-latest-configuration: a next token, not the one sent' 'yes' "$([ -n "$next" ] && [ "$next" != "$initial" ] && echo yes || echo no)"
+check_error 'a token used twice' BadRequestException aws appconfigdata get-latest-configuration --configuration-token "$initial" "$work/reused"
+check_error 'a made-up token' BadRequestException aws appconfigdata get-latest-configuration --configuration-token bogus "$work/bogus"
+check_error 'a profile that does not exist' ResourceNotFoundException aws appconfigdata start-configuration-session \
+  --application-identifier ci --environment-identifier prod --configuration-profile-identifier nope
+check_error 'an application that does not exist' ResourceNotFoundException aws appconfigdata start-configuration-session \
+  --application-identifier nope --environment-identifier prod --configuration-profile-identifier flags
+IFS=$'\t' read -r _ type _ _ < <(poll "$(session banner)" "$work/banner")
+check 'a text/plain profile' 'Welcome text/plain' "$(cat "$work/banner") $type"
+
 echo '--- AWS CLI: SSM'
 check 'seeded parameter' 'postgres://db.local' "$(text ssm get-parameter --name /ci/app/db-url --query Parameter.Value)"
 check 'put a String' '1' "$(text ssm put-parameter --name /ci/new --value one --type String --query Version)"
@@ -122,6 +151,14 @@ check_error 'a missing secret' ResourceNotFoundException aws secretsmanager desc
 aws secretsmanager delete-secret --secret-id ci/db --force-delete-without-recovery >/dev/null
 check_error 'force-deleted' ResourceNotFoundException aws secretsmanager get-secret-value --secret-id ci/db
 
+echo '--- AWS CLI: AppConfig Data (second poll, after the interval)'
+left=$((first_poll + 15200 - $(now_ms)))
+if [ "$left" -gt 0 ]; then sleep "$(printf '%d.%03d' $((left / 1000)) $((left % 1000)))"; fi
+IFS=$'\t' read -r interval _ _ again < <(poll "$next" "$work/flags.2")
+check 'unchanged: an empty configuration' '0' "$(wc -c <"$work/flags.2" | tr -d ' ')"
+check 'unchanged: the interval and a new next token' '15 yes' "$interval $([ -n "$again" ] && [ "$again" != "$next" ] && echo yes || echo no)"
+check_error 'a poll sooner than the interval' BadRequestException aws appconfigdata get-latest-configuration --configuration-token "$again" "$work/early"
+
 echo '--- boto3'
 boto=$(python3 "$here/boto3_sequence.py" 2>&1)
 status=$?
@@ -143,6 +180,8 @@ for _ in $(seq 1 100); do grep -q AWS_SECRET_ACCESS_KEY "$work/exports2" 2>/dev/
 source "$work/exports2"
 check 'a write survives the restart' 'fake-token' "$(text ssm get-parameter --name /ci/app/token --with-decryption --query Parameter.Value)"
 check 'labels survive the restart' 'v1' "$(text ssm get-parameter --name /ci/seeded/flags:old --query Parameter.Value)"
+poll "$(session flags)" "$work/flags.3" >/dev/null
+check 'AppConfig profiles survive the restart' "$flags" "$(cat "$work/flags.3")"
 kill -TERM "$server"
 wait "$server"
 check 'SIGTERM exits 0' '0' "$?"

@@ -1,4 +1,4 @@
-import type { AppConfigDataClientConfig } from '@aws-sdk/client-appconfigdata'
+import type { AppConfigDataClient, AppConfigDataClientConfig } from '@aws-sdk/client-appconfigdata'
 import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
 import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager'
 import type { SSMClient, SSMClientConfig } from '@aws-sdk/client-ssm'
@@ -244,11 +244,13 @@ export interface SecretsOptions<F extends FetchData = FetchData> {
     config: SSMClientConfig,
   ) => AwsClientLike
   /**
-   * Applied to each client made, e.g. X-Ray's `captureAWSv3Client`. Its result is used as the client when it
-   * has a `send` method; otherwise the client itself.
+   * Applied to each client made, of every store the map names, e.g. X-Ray's `captureAWSv3Client`. Its result is
+   * used as the client when it has a `send` method; otherwise the client itself.
    * @defaultValue none
    */
-  readonly awsClientCapture?: (client: SSMClient | SecretsManagerClient | DynamoDBClient) => unknown
+  readonly awsClientCapture?: (
+    client: SSMClient | SecretsManagerClient | AppConfigDataClient | DynamoDBClient,
+  ) => unknown
   /**
    * Called with the keys whose value changed after a refresh (rebuild a connection pool when a password
    * rotates). Never called with values.

@@ -1,5 +1,8 @@
 // Type tests against the built package's rolled-up .d.ts (middy-secrets resolves to this repository's dist/):
 // each @ts-expect-error must meet an error, or tsc fails with "Unused '@ts-expect-error' directive".
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
+import type { SSMClient } from '@aws-sdk/client-ssm'
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers'
 import AWSXRay from 'aws-xray-sdk-core'
 import { type AppConfigOptions, type KeyStats, type Reason, type SecretsOptions, secrets } from 'middy-secrets'
@@ -41,6 +44,12 @@ export const appConfig: AppConfigOptions = { awsClientOptions: { maxAttempts: 1 
 secrets({ fetchData: { A: '/a' }, awsClientCapture: AWSXRay.captureAWSv3Client })
 // @ts-expect-error the client is not a string
 secrets({ fetchData: { A: '/a' }, awsClientCapture: (client: string) => client })
+// The capture is applied to the AppConfig client too: a capture that does not take it is refused.
+// @ts-expect-error an AppConfigDataClient is not one of these
+secrets({
+  fetchData: { A: 'appconfig:app/env/profile' },
+  awsClientCapture: (client: SSMClient | SecretsManagerClient | DynamoDBClient) => client,
+})
 // @ts-expect-error AwsClient must be constructible with the client config
 secrets({ fetchData: { A: '/a' }, AwsClient: (config: unknown) => config })
 

@@ -2,16 +2,7 @@
 import fc from 'fast-check'
 import { OPERATIONS, ParameterEngine, SECRETS_OPERATIONS, SecretsEngine, SsmServiceError } from 'middy-secrets-local'
 import { applySeed } from '../src/state.js'
-
-const failure = (fn: () => unknown): SsmServiceError => {
-  try {
-    fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(SsmServiceError)
-    return error as SsmServiceError
-  }
-  throw new Error('expected an SsmServiceError')
-}
+import { failure } from './support/errors.js'
 
 describe('tags (AddTagsToResource API reference: Tag key 1–128, value 0–256)', () => {
   const engine = new ParameterEngine({ parameters: { '/t': 'v' } })

@@ -240,3 +240,26 @@ describe('any input to any operation: an answer or an AWS error, never a crash',
     )
   })
 })
+
+describe('operation names (a table of handlers, not a switch)', () => {
+  test.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'])(
+    'an operation named like an Object.prototype member (%s) is UnknownOperationException in both engines',
+    (operation) => {
+      for (const engine of [new ParameterEngine(), new SecretsEngine()]) {
+        const error = failure(() => engine.handle(operation, {}))
+        expect(error.name).toBe('UnknownOperationException')
+        expect(error.message).toBe(`Unknown operation ${operation}`)
+      }
+    },
+  )
+
+  test('an unknown operation is refused before its body is read; a known one refuses a body that is not an object', () => {
+    for (const [engine, known] of [
+      [new ParameterEngine(), 'GetParameters'],
+      [new SecretsEngine(), 'GetSecretValue'],
+    ] as const) {
+      expect(failure(() => engine.handle('Nope', 'not an object')).name).toBe('UnknownOperationException')
+      expect(failure(() => engine.handle(known, 'not an object')).name).toBe('SerializationException')
+    }
+  })
+})

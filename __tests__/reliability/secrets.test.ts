@@ -34,6 +34,9 @@ import {
 
 const STORES: readonly CanaryStore[] = [useSsmCanaryStore(), useDynamoDbCanaryStore()]
 
+/** The times of the sweep's instances and of the default logger's (the middy test sets fetchTimeout alone). */
+const TIMES = { cacheExpiry: EXPIRY, staleIfError: STALE_IF_ERROR, fetchTimeout: FETCH_TIMEOUT, jitter: 0 }
+
 const prefixed = (prefix: string, fetchData: FetchData): FetchData =>
   Object.fromEntries(Object.entries(fetchData).map(([key, spec]) => [`${prefix}_${key}`, spec]))
 
@@ -92,10 +95,7 @@ describe.each(STORES)('$name', (store) => {
           fetchData: prefixed(prefix, world.fetchData),
           setToEnv: true,
           ...store.options,
-          cacheExpiry: EXPIRY,
-          staleIfError: STALE_IF_ERROR,
-          fetchTimeout: FETCH_TIMEOUT,
-          jitter: 0,
+          ...TIMES,
           clock,
           logger,
           onChange: (keys) => changes.push(keys),
@@ -210,10 +210,7 @@ describe.each(STORES)('$name', (store) => {
           secrets({
             fetchData: prefixed(prefix, world.fetchData),
             ...store.options,
-            cacheExpiry: EXPIRY,
-            staleIfError: STALE_IF_ERROR,
-            fetchTimeout: FETCH_TIMEOUT,
-            jitter: 0,
+            ...TIMES,
             clock,
           }),
         )

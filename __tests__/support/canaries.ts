@@ -4,7 +4,7 @@
  * deleted value, values a transform rejects, a path whose names collide, one value IAM refuses). Parameter Store is
  * here; DynamoDB, which needs dynalite and a fault proxy, is in canaries-dynamodb.ts.
  */
-import type { FaultKind } from 'middy-secrets-local'
+import type { FaultKind, FaultSpec } from 'middy-secrets-local'
 import type { FetchData } from '../../src/types.js'
 import { canary, useStore } from './harness.js'
 
@@ -106,17 +106,19 @@ export const deployValue = (key: string): string =>
         ? `{${canary('env-custom')}`
         : canary(`env-${key}`)
 
-// 200 with the real response (every canary) inside an HTML page, or cut in half, among them.
-const SSM_FAULTS: readonly FaultKind[] = [
-  'throttle',
-  'server-error',
-  'access-denied',
-  'kms-denied',
-  'reset',
-  'hang',
-  'malformed',
-  'truncated',
-]
+// Every kind the local store makes (typed by its FaultKind, so a new kind is not left out of the sweep), with what
+// the kind needs. `malformed` and `truncated` are 200s with the real response (every canary) spoiled.
+const SSM_FAULTS: Readonly<Record<FaultKind, Omit<FaultSpec, 'kind' | 'names'>>> = {
+  throttle: {},
+  'server-error': {},
+  'access-denied': {},
+  'kms-denied': {},
+  reset: {},
+  hang: {},
+  malformed: {},
+  truncated: {},
+  latency: { latencyMs: 3 * FETCH_TIMEOUT },
+}
 
 /** Parameter Store through the local store: String, SecureString, StringList, JSON, and a path. */
 export const useSsmCanaryStore = (): CanaryStore => {
@@ -164,12 +166,12 @@ export const useSsmCanaryStore = (): CanaryStore => {
     remove: (id) => s.store.delete(id),
     putChild: (path, child, value) => void s.store.put(`${path}${child}`, value),
     removeChild: (path, child) => s.store.delete(`${path}${child}`),
-    faults: {
-      ...Object.fromEntries(
-        SSM_FAULTS.map((kind) => [kind, (names: readonly string[]) => s.store.fault({ kind, names: [...names] })]),
-      ),
-      latency: (names) => s.store.fault({ kind: 'latency', names: [...names], latencyMs: 3 * FETCH_TIMEOUT }),
-    },
+    faults: Object.fromEntries(
+      Object.entries(SSM_FAULTS).map(([kind, extra]) => [
+        kind,
+        (names: readonly string[]) => s.store.fault({ kind: kind as FaultKind, names: [...names], ...extra }),
+      ]),
+    ),
     clearFaults: () => s.store.clearFaults(),
   }
 }

@@ -43,10 +43,32 @@ for (const name of JSON.parse(process.argv[2])) {
 console.log(JSON.stringify(out))
 `
 
+// What every handler run in the folder starts with. `parameterMap` tells how a map that names a parameter fails
+// there: the error's code, the key's reason, and whether the message names the package to add.
+const PRELUDE = `
+import middy from '@middy/core'
+import { secrets } from 'middy-secrets'
+const context = { getRemainingTimeInMillis: () => 3000 }
+const parameterMap = async (awsClientOptions) => {
+  const handler = middy(async (_event, context) => context.TOKEN)
+    .use(secrets({ fetchData: { TOKEN: '/lazy/token' }, awsClientOptions, fallbackToEnv: false }))
+  try {
+    await handler({}, context)
+    return 'no error'
+  } catch (error) {
+    return [error.code, error.reasons.TOKEN, error.message.includes('@aws-sdk/client-ssm')].join(' ')
+  }
+}
+`
+
 export interface OnlySdk {
   /** The function's folder (after the file's beforeAll). */
   readonly dir: string
-  /** Writes `source` as the folder's handler.mjs and runs it in a child node process. */
+  /**
+   * Writes `source` as the folder's handler.mjs and runs it in a child node process. The source runs after
+   * `middy` and `secrets` are imported from the folder, with a Lambda-like `context` (3 s left) and
+   * `await parameterMap(awsClientOptions)` (see PRELUDE) in scope.
+   */
   run(source: string, env?: Record<string, string>): Promise<{ code: number | null; out: string; err: string }>
   /** Tries `import()` of every SDK client from inside the installed package, in a child node process. */
   importable(): Promise<Importable>
@@ -72,7 +94,7 @@ export const useOnlySdk = (installed: readonly Sdk[]): OnlySdk => {
     },
     run: (source, env = {}) => {
       const script = join(dir, 'handler.mjs')
-      writeFileSync(script, source)
+      writeFileSync(script, PRELUDE + source)
       return runNode([script], env)
     },
     importable: async () => {

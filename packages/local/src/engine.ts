@@ -254,6 +254,17 @@ const checkReferenceLength = (field: string, reference: string) => {
   }
 }
 
+/** GetParameters' and DeleteParameters' `Names`: 1 to MAX_NAMES names, each of a reference's length. */
+const requiredNames = (input: Input): string[] => {
+  const names = requiredStringArray(input, 'Names')
+  if (names.length < 1) throw validationError('names', 'Member must have length greater than or equal to 1')
+  if (names.length > MAX_NAMES) {
+    throw validationError('names', `Member must have length less than or equal to ${MAX_NAMES}`)
+  }
+  for (const name of names) checkReferenceLength('names', name)
+  return names
+}
+
 const byNameThenSelector = (a: Record<string, unknown>, b: Record<string, unknown>): number => {
   const ka = `${a.Name}\0${a.Selector ?? ''}`
   const kb = `${b.Name}\0${b.Selector ?? ''}`
@@ -505,12 +516,7 @@ export class ParameterEngine {
   }
 
   #getParameters(input: Input) {
-    const names = requiredStringArray(input, 'Names')
-    if (names.length < 1) throw validationError('names', 'Member must have length greater than or equal to 1')
-    if (names.length > MAX_NAMES) {
-      throw validationError('names', `Member must have length less than or equal to ${MAX_NAMES}`)
-    }
-    for (const name of names) checkReferenceLength('names', name)
+    const names = requiredNames(input)
     const withDecryption = optionalBoolean(input, 'WithDecryption') ?? false
     if (!withDecryption && names.some(isSecretsManagerReference)) throw secretsManagerNeedsDecryption()
     const found = new Map<string, Record<string, unknown>>()
@@ -810,12 +816,7 @@ export class ParameterEngine {
   }
 
   #deleteParameters(input: Input) {
-    const names = requiredStringArray(input, 'Names')
-    if (names.length < 1) throw validationError('names', 'Member must have length greater than or equal to 1')
-    if (names.length > MAX_NAMES) {
-      throw validationError('names', `Member must have length less than or equal to ${MAX_NAMES}`)
-    }
-    for (const name of names) checkReferenceLength('names', name)
+    const names = requiredNames(input)
     const deleted: string[] = []
     const invalid: string[] = []
     for (const name of new Set(names)) {

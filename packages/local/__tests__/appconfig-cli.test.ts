@@ -1,35 +1,19 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   AppConfigDataClient,
   GetLatestConfigurationCommand,
   StartConfigurationSessionCommand,
 } from '@aws-sdk/client-appconfigdata'
-import { CliError, type RunningCli, runCli } from '../src/cli.js'
+import { CliError } from '../src/cli.js'
+import { useCli, useTempDir } from './support/cli.js'
 
-let dir: string
-const running: RunningCli[] = []
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'middy-secrets-local-appconfig-'))
-})
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((r) => r.close()))
-  rmSync(dir, { recursive: true, force: true })
-})
-
-const run = async (argv: string[]) => {
-  const out: string[] = []
-  const err: string[] = []
-  const cli = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t) })
-  if (cli) running.push(cli)
-  return { cli: cli as RunningCli, out: out.join(''), err: err.join('') }
-}
+// Servers close (saving --data) before their folder goes.
+const run = useCli()
+const folder = useTempDir('middy-secrets-local-appconfig-')
 
 const file = (name: string, content: unknown) => {
-  const path = join(dir, name)
+  const path = join(folder.path, name)
   writeFileSync(path, JSON.stringify(content))
   return path
 }
@@ -68,7 +52,7 @@ test('--seed takes appconfig profiles (text, or content with its type, or versio
   })
   const { cli, out, err } = await run(['--port', '0', '--seed', seed])
   const endpoint = /^export AWS_ENDPOINT_URL_APPCONFIGDATA=(.*)$/m.exec(out)?.[1] as string
-  expect(endpoint).toBe(cli.store.clientConfig.endpoint)
+  expect(endpoint).toBe(cli?.store.clientConfig.endpoint)
   expect(err).toContain('0 parameters, 0 secrets, 3 AppConfig profiles')
   expect(`${out}${err}`).not.toContain('CANARY-7f3a')
   expect(await read(endpoint, 'shop', 'prod', 'banner')).toEqual({
@@ -83,11 +67,11 @@ test('--seed takes appconfig profiles (text, or content with its type, or versio
 })
 
 test('--data keeps appconfig profiles with their versions', async () => {
-  const data = join(dir, 'data.json')
+  const data = join(folder.path, 'data.json')
   const seed = file('seed.json', { appconfig: { 'a/b/c': 'first' } })
   const first = await run(['--port', '0', '--seed', seed, '--data', data])
-  first.cli.store.deployConfiguration('a/b/c', 'second', { contentType: 'text/plain' })
-  await first.cli.close()
+  first.cli?.store.deployConfiguration('a/b/c', 'second', { contentType: 'text/plain' })
+  await first.cli?.close()
   expect(JSON.parse(readFileSync(data, 'utf8')).appconfig).toEqual({
     'a/b/c': {
       versions: [
@@ -97,7 +81,7 @@ test('--data keeps appconfig profiles with their versions', async () => {
     },
   })
   const again = await run(['--port', '0', '--data', data])
-  expect(again.cli.store.appConfigEngine.get('a/b/c')).toBe('second')
+  expect(again.cli?.store.appConfigEngine.get('a/b/c')).toBe('second')
 })
 
 test.each([

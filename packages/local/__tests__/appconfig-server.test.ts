@@ -3,31 +3,14 @@ import {
   GetLatestConfigurationCommand,
   StartConfigurationSessionCommand,
 } from '@aws-sdk/client-appconfigdata'
-import { AppConfigEngine, type LocalParameterStore, type LocalStoreOptions, startLocalStore } from '../src/index.js'
+import { AppConfigEngine, type LocalStoreOptions } from '../src/index.js'
+import { rejection } from './support/errors.js'
+import { useStores } from './support/stores.js'
 
-const stores: LocalParameterStore[] = []
-const clients: AppConfigDataClient[] = []
-
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.destroy()
-  await Promise.all(stores.splice(0).map((store) => store.close()))
-})
-
+const stores = useStores()
 const started = async (options?: LocalStoreOptions) => {
-  const store = await startLocalStore(options)
-  stores.push(store)
-  const client = new AppConfigDataClient({ ...store.clientConfig, maxAttempts: 1 })
-  clients.push(client)
-  return { store, client }
-}
-
-const rejection = async (promise: Promise<unknown>): Promise<Error & Record<string, any>> => {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error & Record<string, any>
-  }
-  throw new Error('expected a rejection')
+  const store = await stores.start(options)
+  return { store, client: stores.client(AppConfigDataClient, store) }
 }
 
 const session = (client: AppConfigDataClient, ids = ['shop', 'prod', 'flags'], interval?: number) =>
@@ -189,8 +172,7 @@ describe('AppConfig Data through the real AppConfigDataClient', () => {
     const saved = { ...process.env }
     Object.assign(process.env, store.env)
     try {
-      const client = new AppConfigDataClient({ maxAttempts: 1 })
-      clients.push(client)
+      const client = stores.destroyAfter(new AppConfigDataClient({ maxAttempts: 1 }))
       const { InitialConfigurationToken } = await session(client)
       expect(text((await poll(client, InitialConfigurationToken)).Configuration)).toBe('from-env')
     } finally {

@@ -1,11 +1,11 @@
 // The installed command, as a user runs it: `npx middy-secrets-local` (the workspace's bin link) from the build
 // that `npm test` makes first (pretest), stopped with Ctrl-C (SIGINT) and with SIGTERM.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm'
+import { useTempDir } from './support/cli.js'
 
 const bin = fileURLToPath(new URL('../../../node_modules/.bin/middy-secrets-local', import.meta.url))
 
@@ -32,18 +32,15 @@ const start = (args: string[]) => {
   return { child, endpoint, exit, output: () => ({ out, err }) }
 }
 
-let dir: string
 const children: ChildProcess[] = []
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'middy-secrets-local-bin-'))
-})
 afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL')
-  rmSync(dir, { recursive: true, force: true })
 })
+// After the children are gone, their folder.
+const folder = useTempDir('middy-secrets-local-bin-')
 
 test.each(['SIGINT', 'SIGTERM'] as const)('serves, then %s saves --data and exits 0', async (signal) => {
-  const data = join(dir, 'data.json')
+  const data = join(folder.path, 'data.json')
   const server = start(['--port', '0', '--data', data])
   children.push(server.child)
   const endpoint = await server.endpoint

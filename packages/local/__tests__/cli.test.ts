@@ -1,29 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm'
-import { CliError, type RunningCli, runCli, USAGE } from '../src/cli.js'
+import { CliError, USAGE } from '../src/cli.js'
+import { useCli, useTempDir } from './support/cli.js'
 
-let dir: string
-const running: RunningCli[] = []
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'middy-secrets-local-'))
-})
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((r) => r.close()))
-  rmSync(dir, { recursive: true, force: true })
-})
-
-const run = async (argv: string[]) => {
-  const out: string[] = []
-  const err: string[] = []
-  const cli = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t) })
-  if (cli) running.push(cli)
-  return { cli, out: out.join(''), err: err.join('') }
-}
+// Servers close (saving --data) before their folder goes.
+const run = useCli()
+const folder = useTempDir('middy-secrets-local-')
 
 const refusal = async (argv: string[]): Promise<CliError> => {
   try {
@@ -40,7 +24,7 @@ const exported = (out: string): Record<string, string> =>
   Object.fromEntries([...out.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1] as string, m[2] as string]))
 
 const seedFile = (content: unknown) => {
-  const file = join(dir, 'seed.json')
+  const file = join(folder.path, 'seed.json')
   writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content))
   return file
 }
@@ -109,7 +93,7 @@ test('serves a seed file on 127.0.0.1 and prints the export lines the SDKs, the 
 })
 
 test('--data keeps every write across a restart, version ids and labels included; the file is the owner’s only', async () => {
-  const data = join(dir, 'data.json')
+  const data = join(folder.path, 'data.json')
   const first = await run(['--port', '0', '--seed', seedFile(SEED), '--data', data])
   const store = first.cli?.store
   const ssm = new SSMClient({ ...store?.clientConfig, maxAttempts: 1 })

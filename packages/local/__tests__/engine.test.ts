@@ -1,22 +1,11 @@
 import { ParameterEngine } from '../src/engine.js'
-import { SsmServiceError } from '../src/errors.js'
+import { failure } from './support/errors.js'
 
 type Param = { Name: string; Value: string; Version: number; Selector?: string; Type: string; [k: string]: unknown }
 type ParamsOut = { Parameters: Param[]; InvalidParameters: string[] }
 type PathOut = { Parameters: Param[]; NextToken?: string }
 
 const ARN = 'arn:aws:ssm:us-east-1:123456789012:parameter'
-
-/** Runs `fn` and returns the SsmServiceError it throws. */
-const failure = (fn: () => unknown): SsmServiceError => {
-  try {
-    fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(SsmServiceError)
-    return error as SsmServiceError
-  }
-  throw new Error('expected an SsmServiceError')
-}
 
 const getParameters = (engine: ParameterEngine, Names: string[], WithDecryption = true) =>
   engine.handle('GetParameters', { Names, WithDecryption }) as ParamsOut

@@ -2,16 +2,7 @@
 import fc from 'fast-check'
 import { OPERATIONS, ParameterEngine, SECRETS_OPERATIONS, SecretsEngine, SsmServiceError } from 'middy-secrets-local'
 import { applySeed } from '../src/state.js'
-
-const failure = (fn: () => unknown): SsmServiceError => {
-  try {
-    fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(SsmServiceError)
-    return error as SsmServiceError
-  }
-  throw new Error('expected an SsmServiceError')
-}
+import { failure } from './support/errors.js'
 
 describe('tags (AddTagsToResource API reference: Tag key 1–128, value 0–256)', () => {
   const engine = new ParameterEngine({ parameters: { '/t': 'v' } })
@@ -247,5 +238,28 @@ describe('any input to any operation: an answer or an AWS error, never a crash',
       ),
       { numRuns: 3000, seed: 12 },
     )
+  })
+})
+
+describe('operation names (a table of handlers, not a switch)', () => {
+  test.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'])(
+    'an operation named like an Object.prototype member (%s) is UnknownOperationException in both engines',
+    (operation) => {
+      for (const engine of [new ParameterEngine(), new SecretsEngine()]) {
+        const error = failure(() => engine.handle(operation, {}))
+        expect(error.name).toBe('UnknownOperationException')
+        expect(error.message).toBe(`Unknown operation ${operation}`)
+      }
+    },
+  )
+
+  test('an unknown operation is refused before its body is read; a known one refuses a body that is not an object', () => {
+    for (const [engine, known] of [
+      [new ParameterEngine(), 'GetParameters'],
+      [new SecretsEngine(), 'GetSecretValue'],
+    ] as const) {
+      expect(failure(() => engine.handle('Nope', 'not an object')).name).toBe('UnknownOperationException')
+      expect(failure(() => engine.handle(known, 'not an object')).name).toBe('SerializationException')
+    }
   })
 })

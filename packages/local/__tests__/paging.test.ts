@@ -1,5 +1,6 @@
 import { SsmServiceError } from '../src/errors.js'
-import { decodeToken, encodeToken, listingScope, lowerBound } from '../src/paging.js'
+import { decodeToken, encodeToken, listingScope, lowerBound, pageSize, pageSizeOf } from '../src/paging.js'
+import { failure } from './support/errors.js'
 
 const invalid = (token: string, scope = 's') => {
   try {
@@ -47,4 +48,49 @@ test('lowerBound finds the first item >= key, or > key when strict', () => {
   expect(lowerBound(sorted, '/0')).toBe(0)
   expect(lowerBound(sorted, '/z')).toBe(4)
   expect(lowerBound([], '/a')).toBe(0)
+})
+
+describe("page size (MaxResults: 1 to the operation's maximum, the maximum when absent)", () => {
+  test.each([
+    [undefined, 10, 10],
+    [1, 10, 1],
+    [10, 10, 10],
+    [20, 20, 20],
+  ])('asked %s of at most %s: %s', (requested, max, size) => {
+    expect(pageSize(requested, max)).toBe(size)
+  })
+
+  test.each([
+    [
+      0,
+      10,
+      "1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1",
+    ],
+    [
+      -1,
+      10,
+      "1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1",
+    ],
+    [
+      11,
+      10,
+      "1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 10",
+    ],
+    [
+      101,
+      100,
+      "1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100",
+    ],
+  ])('asked %s of at most %s: ValidationException naming maxResults', (requested, max, message) => {
+    const error = failure(() => pageSize(requested, max))
+    expect(error.name).toBe('ValidationException')
+    expect(error.message).toBe(message)
+  })
+
+  test("pageSizeOf reads the request's MaxResults", () => {
+    expect(pageSizeOf({}, 50)).toBe(50)
+    expect(pageSizeOf({ MaxResults: 3 }, 50)).toBe(3)
+    expect(failure(() => pageSizeOf({ MaxResults: 51 }, 50)).name).toBe('ValidationException')
+    expect(failure(() => pageSizeOf({ MaxResults: '3' }, 50)).name).toBe('SerializationException')
+  })
 })

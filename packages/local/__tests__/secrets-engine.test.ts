@@ -1,5 +1,5 @@
-import { SsmServiceError } from '../src/errors.js'
 import { SecretsEngine } from '../src/secrets-engine.js'
+import { failure } from './support/errors.js'
 
 type SecretValue = {
   ARN: string
@@ -19,17 +19,6 @@ type BatchOut = {
 const ARN_PREFIX = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:'
 const TOKEN = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
-
-/** Runs `fn` and returns the SsmServiceError it throws. */
-const failure = (fn: () => unknown): SsmServiceError => {
-  try {
-    fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(SsmServiceError)
-    return error as SsmServiceError
-  }
-  throw new Error('expected an SsmServiceError')
-}
 
 const get = (engine: SecretsEngine, input: Record<string, unknown>) =>
   engine.handle('GetSecretValue', input) as SecretValue

@@ -15,32 +15,20 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager'
 import { GetParameterCommand, GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm'
-import { type LocalParameterStore, startLocalStore } from 'middy-secrets-local'
+import type { LocalParameterStore } from 'middy-secrets-local'
+import { rejection } from './support/errors.js'
+import { useStores } from './support/stores.js'
 
+const stores = useStores()
 let store: LocalParameterStore
 let sm: SecretsManagerClient
 let ssm: SSMClient
 
 beforeEach(async () => {
-  store = await startLocalStore({ secrets: { 'prod/db': 'CANARY-7f3a-v1', 'prod/api': 'a', 'dev/db': 'd' } })
-  sm = new SecretsManagerClient({ ...store.clientConfig, maxAttempts: 1 })
-  ssm = new SSMClient({ ...store.clientConfig, maxAttempts: 1 })
+  store = await stores.start({ secrets: { 'prod/db': 'CANARY-7f3a-v1', 'prod/api': 'a', 'dev/db': 'd' } })
+  sm = stores.client(SecretsManagerClient, store)
+  ssm = stores.client(SSMClient, store)
 })
-
-afterEach(async () => {
-  sm.destroy()
-  ssm.destroy()
-  await store.close()
-})
-
-const rejection = async (promise: Promise<unknown>): Promise<Error> => {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a rejection')
-}
 
 describe('SSM reads /aws/reference/secretsmanager/<id> from the same store (SSM-FACTS.md; SSM user guide, referencing Secrets Manager secrets)', () => {
   test('GetParameter serves the secret, Name the full reference name', async () => {

@@ -1,4 +1,3 @@
-import { request as httpRequest } from 'node:http'
 import {
   BatchGetSecretValueCommand,
   CreateSecretCommand,
@@ -10,70 +9,18 @@ import {
 } from '@aws-sdk/client-secrets-manager'
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm'
 import { NodeHttpHandler } from '@smithy/node-http-handler'
-import { type FaultSpec, type LocalParameterStore, type LocalStoreOptions, startLocalStore } from '../src/index.js'
+import type { FaultSpec, LocalParameterStore } from '../src/index.js'
+import { rejection } from './support/errors.js'
+import { rawRequest, useStores } from './support/stores.js'
 
-const stores: LocalParameterStore[] = []
-const clients: { destroy(): void }[] = []
-
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.destroy()
-  await Promise.all(stores.splice(0).map((store) => store.close()))
-})
-
-const started = async (options?: LocalStoreOptions) => {
-  const store = await startLocalStore(options)
-  stores.push(store)
-  return store
-}
-
-const clientOf = (store: LocalParameterStore, extra: Partial<SecretsManagerClientConfig> = {}) => {
-  const client = new SecretsManagerClient({ ...store.clientConfig, maxAttempts: 1, ...extra })
-  clients.push(client)
-  return client
-}
-
-const ssmOf = (store: LocalParameterStore) => {
-  const client = new SSMClient({ ...store.clientConfig, maxAttempts: 1 })
-  clients.push(client)
-  return client
-}
-
-/** The error a promise rejects with. */
-const rejection = async (promise: Promise<unknown>): Promise<Error & Record<string, any>> => {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error & Record<string, any>
-  }
-  throw new Error('expected a rejection')
-}
+const stores = useStores()
+const clientOf = (store: LocalParameterStore, extra: Partial<SecretsManagerClientConfig> = {}) =>
+  stores.client(SecretsManagerClient, store, extra)
+const ssmOf = (store: LocalParameterStore) => stores.client(SSMClient, store)
 
 /** A raw Secrets Manager request to the store, bypassing the SDK. */
-const raw = (store: LocalParameterStore, operation: string, body: string): Promise<{ status: number; body: string }> =>
-  new Promise((resolve, reject) => {
-    const url = new URL(store.clientConfig.endpoint)
-    const req = httpRequest(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: '/',
-        method: 'POST',
-        agent: false,
-        headers: {
-          'Content-Type': 'application/x-amz-json-1.1',
-          'Content-Length': Buffer.byteLength(body),
-          'X-Amz-Target': `secretsmanager.${operation}`,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (chunk: Buffer) => chunks.push(chunk))
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }))
-      },
-    )
-    req.on('error', reject)
-    req.end(body)
-  })
+const raw = (store: LocalParameterStore, operation: string, body: string) =>
+  rawRequest(store, body, { 'X-Amz-Target': `secretsmanager.${operation}` })
 
 const get = (
   client: SecretsManagerClient,
@@ -85,7 +32,7 @@ const pad = (i: number) => String(i).padStart(2, '0')
 
 describe('the store serves Secrets Manager next to SSM', () => {
   test('one port for both services; region and account from the store options', async () => {
-    const store = await started({
+    const store = await stores.start({
       region: 'eu-central-1',
       accountId: '111122223333',
       parameters: { '/p': 'param' },
@@ -99,9 +46,9 @@ describe('the store serves Secrets Manager next to SSM', () => {
   })
 
   test('the seed makes ARNs reproducible across stores', async () => {
-    const a = await started({ seed: 42, secrets: { s: 'x' } })
-    const b = await started({ seed: 42, secrets: { s: 'x' } })
-    const c = await started({ seed: 43, secrets: { s: 'x' } })
+    const a = await stores.start({ seed: 42, secrets: { s: 'x' } })
+    const b = await stores.start({ seed: 42, secrets: { s: 'x' } })
+    const c = await stores.start({ seed: 43, secrets: { s: 'x' } })
     expect(a.secretsEngine.arnOf('s')).toBe(b.secretsEngine.arnOf('s'))
     expect(a.secretsEngine.arnOf('s')).not.toBe(c.secretsEngine.arnOf('s'))
     expect((await get(clientOf(a), 's')).ARN).toBe(b.secretsEngine.arnOf('s'))
@@ -110,7 +57,7 @@ describe('the store serves Secrets Manager next to SSM', () => {
 
 describe('GetSecretValue over the wire', () => {
   test('by name, full ARN and partial ARN, with every field the SDK knows', async () => {
-    const store = await started({ secrets: { 'prod/db': '{"password":"p"}' }, now: () => 1_700_000_000_250 })
+    const store = await stores.start({ secrets: { 'prod/db': '{"password":"p"}' }, now: () => 1_700_000_000_250 })
     const client = clientOf(store)
     const arn = store.secretsEngine.arnOf('prod/db') as string
     const byName = await get(client, 'prod/db')
@@ -129,7 +76,7 @@ describe('GetSecretValue over the wire', () => {
   })
 
   test('a missing secret, label or version is ResourceNotFoundException', async () => {
-    const store = await started({ secrets: { s: 'v' } })
+    const store = await stores.start({ secrets: { s: 'v' } })
     const client = clientOf(store)
     const missing = await rejection(get(client, 'nope'))
     expect(missing.name).toBe('ResourceNotFoundException')
@@ -143,7 +90,7 @@ describe('GetSecretValue over the wire', () => {
   })
 
   test('rotation: AWSCURRENT moves to the new value, AWSPREVIOUS to the old one; both readable by stage and id', async () => {
-    const store = await started({ secrets: { s: 'v1' } })
+    const store = await stores.start({ secrets: { s: 'v1' } })
     const client = clientOf(store)
     const v1 = (await get(client, 's')).VersionId as string
     const v2 = store.putSecret('s', 'v2')
@@ -165,7 +112,7 @@ describe('GetSecretValue over the wire', () => {
   })
 
   test('a pending version leaves AWSCURRENT alone', async () => {
-    const store = await started({ secrets: { s: 'v1' } })
+    const store = await stores.start({ secrets: { s: 'v1' } })
     const client = clientOf(store)
     store.putSecret('s', 'next', { stages: ['AWSPENDING'] })
     expect((await get(client, 's')).SecretString).toBe('v1')
@@ -174,7 +121,7 @@ describe('GetSecretValue over the wire', () => {
 
   test('SecretBinary round-trips as bytes', async () => {
     const bytes = new Uint8Array([0, 1, 2, 253, 254, 255])
-    const store = await started({ secrets: { bin: bytes } })
+    const store = await stores.start({ secrets: { bin: bytes } })
     const client = clientOf(store)
     const out = await get(client, 'bin')
     expect(out.SecretString).toBeUndefined()
@@ -186,7 +133,7 @@ describe('GetSecretValue over the wire', () => {
 
 describe('writes over the wire and in process', () => {
   test('CreateSecret, PutSecretValue and DeleteSecret', async () => {
-    const store = await started()
+    const store = await stores.start()
     const client = clientOf(store)
     const created = await client.send(new CreateSecretCommand({ Name: 'app/key', SecretString: 'k1' }))
     expect(created.ARN).toBe(store.secretsEngine.arnOf('app/key'))
@@ -203,7 +150,7 @@ describe('writes over the wire and in process', () => {
   })
 
   test('putSecret creates or adds a version and returns its VersionId; deleteSecret removes at once', async () => {
-    const store = await started()
+    const store = await stores.start()
     const client = clientOf(store)
     const first = store.putSecret('s', 'a')
     expect((await get(client, 's')).VersionId).toBe(first)
@@ -220,7 +167,7 @@ describe('BatchGetSecretValue over the wire', () => {
   const secrets = Object.fromEntries(names.map((n) => [n, `value-${n}`]))
 
   test('20 ids in one call', async () => {
-    const store = await started({ secrets })
+    const store = await stores.start({ secrets })
     const out = await clientOf(store).send(new BatchGetSecretValueCommand({ SecretIdList: names.slice(0, 20) }))
     expect(out.Errors).toEqual([])
     expect(out.SecretValues?.map((s) => [s.Name, s.SecretString])).toEqual(
@@ -235,7 +182,7 @@ describe('BatchGetSecretValue over the wire', () => {
   })
 
   test('a missing id comes back in Errors; the call succeeds', async () => {
-    const store = await started({ secrets })
+    const store = await stores.start({ secrets })
     const arn = store.secretsEngine.arnOf('batch/s01') as string
     const out = await clientOf(store).send(
       new BatchGetSecretValueCommand({ SecretIdList: ['batch/s00', 'batch/missing', arn] }),
@@ -251,7 +198,7 @@ describe('BatchGetSecretValue over the wire', () => {
   })
 
   test('more than 20 ids is a ValidationException; ids and Filters together an InvalidParameterException', async () => {
-    const store = await started({ secrets })
+    const store = await stores.start({ secrets })
     const client = clientOf(store)
     const tooMany = await rejection(client.send(new BatchGetSecretValueCommand({ SecretIdList: names })))
     expect(tooMany.name).toBe('ValidationException')
@@ -265,7 +212,7 @@ describe('BatchGetSecretValue over the wire', () => {
   })
 
   test('Filters page with MaxResults and NextToken', async () => {
-    const store = await started({ secrets: { ...secrets, 'other/x': 'x' } })
+    const store = await stores.start({ secrets: { ...secrets, 'other/x': 'x' } })
     const client = clientOf(store)
     const seen: string[] = []
     let NextToken: string | undefined
@@ -295,7 +242,7 @@ describe('faults on Secrets Manager requests', () => {
     ],
     ['kms-denied', 'DecryptionFailure', 400, /^Secrets Manager can't decrypt the protected secret text/],
   ] as const)('%s → %s', async (kind, name, status, message) => {
-    const store = await started({ secrets: { s: 'v' } })
+    const store = await stores.start({ secrets: { s: 'v' } })
     store.fault({ kind, count: 1 })
     const client = clientOf(store)
     const error = await rejection(get(client, 's'))
@@ -307,7 +254,7 @@ describe('faults on Secrets Manager requests', () => {
   })
 
   test('throttling and IAM refusing the action fail a whole BatchGetSecretValue call; KMS fails each secret', async () => {
-    const store = await started({ secrets: { a: '1', b: '2' } })
+    const store = await stores.start({ secrets: { a: '1', b: '2' } })
     const client = clientOf(store)
     const batch = () => client.send(new BatchGetSecretValueCommand({ SecretIdList: ['a', 'b'] }))
     store.fault({ kind: 'throttle', operations: ['BatchGetSecretValue'], count: 1 })
@@ -326,7 +273,7 @@ describe('faults on Secrets Manager requests', () => {
   })
 
   test('reset cuts the connection; malformed and truncated answer 200 with a body that does not parse', async () => {
-    const store = await started({ secrets: { s: 'canary-value' } })
+    const store = await stores.start({ secrets: { s: 'canary-value' } })
     const client = clientOf(store)
     store.fault({ kind: 'reset', count: 1 })
     expect((await rejection(get(client, 's'))).message).toMatch(/ECONNRESET|socket hang up/)
@@ -344,7 +291,7 @@ describe('faults on Secrets Manager requests', () => {
   })
 
   test('hang: no answer, so the client times out', async () => {
-    const store = await started({ secrets: { s: 'v' } })
+    const store = await stores.start({ secrets: { s: 'v' } })
     store.fault({ kind: 'hang', operations: ['GetSecretValue'], count: 1 })
     const client = clientOf(store, {
       requestHandler: new NodeHttpHandler({ requestTimeout: 200, throwOnRequestTimeout: true }),
@@ -358,7 +305,7 @@ describe('faults on Secrets Manager requests', () => {
     ['the full ARN', (arn: string) => arn],
     ['the partial ARN', (arn: string) => arn.slice(0, -7)],
   ])('names: a rule given %s matches a request by name, full ARN or partial ARN', async (_, ruleName) => {
-    const store = await started({ secrets: { s1: 'one', s2: 'two' } })
+    const store = await stores.start({ secrets: { s1: 'one', s2: 'two' } })
     const arn = store.secretsEngine.arnOf('s1') as string
     store.fault({ kind: 'access-denied', names: [ruleName(arn)] })
     const client = clientOf(store)
@@ -371,7 +318,7 @@ describe('faults on Secrets Manager requests', () => {
   })
 
   test('names: any id of a SecretIdList; a name applies to both services, a secret ARN only to secrets', async () => {
-    const store = await started({ parameters: { s1: 'param', arn: 'p' }, secrets: { s1: 'one', s2: 'two' } })
+    const store = await stores.start({ parameters: { s1: 'param', arn: 'p' }, secrets: { s1: 'one', s2: 'two' } })
     store.fault({ kind: 'throttle', names: ['s1', store.secretsEngine.arnOf('s2') as string] })
     const client = clientOf(store)
     const ssm = ssmOf(store)
@@ -384,7 +331,7 @@ describe('faults on Secrets Manager requests', () => {
   })
 
   test('operations: a rule for one operation leaves the others alone, across services', async () => {
-    const store = await started({ parameters: { '/p': 'x' }, secrets: { s: 'v' } })
+    const store = await stores.start({ parameters: { '/p': 'x' }, secrets: { s: 'v' } })
     store.fault({ kind: 'throttle', operations: ['BatchGetSecretValue', 'GetParameters'] })
     const client = clientOf(store)
     expect((await get(client, 's')).SecretString).toBe('v')
@@ -393,7 +340,7 @@ describe('faults on Secrets Manager requests', () => {
   })
 
   test('a faulted write does not happen', async () => {
-    const store = await started({ secrets: { s: 'v1' } })
+    const store = await stores.start({ secrets: { s: 'v1' } })
     const spec: FaultSpec = { kind: 'server-error', operations: ['PutSecretValue'], count: 1 }
     store.fault(spec)
     const client = clientOf(store)
@@ -404,7 +351,7 @@ describe('faults on Secrets Manager requests', () => {
 
 describe('observation and bad requests', () => {
   test('calls and requests count Secrets Manager operations by name, with SSM ones in total', async () => {
-    const store = await started({ parameters: { '/p': 'x' }, secrets: { s: 'v' } })
+    const store = await stores.start({ parameters: { '/p': 'x' }, secrets: { s: 'v' } })
     expect(store.calls).toMatchObject({
       total: 0,
       GetSecretValue: 0,
@@ -432,7 +379,7 @@ describe('observation and bad requests', () => {
   })
 
   test('an unknown secretsmanager operation is UnknownOperationException, counted under its name', async () => {
-    const store = await started()
+    const store = await stores.start()
     const response = await raw(store, 'RotateSecret', '{}')
     expect(response.status).toBe(400)
     expect(JSON.parse(response.body)).toEqual({ __type: 'UnknownOperationException', message: expect.any(String) })
@@ -440,14 +387,14 @@ describe('observation and bad requests', () => {
   })
 
   test('a body that is not JSON is a SerializationException', async () => {
-    const store = await started()
+    const store = await stores.start()
     const response = await raw(store, 'GetSecretValue', '{"SecretId":')
     expect(response.status).toBe(400)
     expect(JSON.parse(response.body).__type).toBe('SerializationException')
   })
 
   test('an unexpected engine failure is a 500 InternalServiceError that does not leak its message', async () => {
-    const store = await started()
+    const store = await stores.start()
     store.secretsEngine.handle = () => {
       throw new Error('boom')
     }

@@ -1,4 +1,3 @@
-import { request as httpRequest } from 'node:http'
 import { connect } from 'node:net'
 import {
   DeleteParameterCommand,
@@ -12,79 +11,15 @@ import {
   type SSMClientConfig,
 } from '@aws-sdk/client-ssm'
 import { NodeHttpHandler } from '@smithy/node-http-handler'
-import { LocalParameterStore, type LocalStoreOptions, startLocalStore } from '../src/index.js'
+import { LocalParameterStore } from '../src/index.js'
+import { rejection } from './support/errors.js'
+import { rawRequest, useStores } from './support/stores.js'
 
 const ARN = 'arn:aws:ssm:us-east-1:123456789012:parameter'
 
-const stores: LocalParameterStore[] = []
-const clients: SSMClient[] = []
-
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.destroy()
-  await Promise.all(stores.splice(0).map((store) => store.close()))
-})
-
-const started = async (options?: LocalStoreOptions) => {
-  const store = await startLocalStore(options)
-  stores.push(store)
-  return store
-}
-
-const clientOf = (store: LocalParameterStore, extra: Partial<SSMClientConfig> = {}) => {
-  const client = new SSMClient({ ...store.clientConfig, maxAttempts: 1, ...extra })
-  clients.push(client)
-  return client
-}
-
-/** The error a promise rejects with. */
-const rejection = async (promise: Promise<unknown>): Promise<Error & Record<string, any>> => {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error & Record<string, any>
-  }
-  throw new Error('expected a rejection')
-}
-
-interface RawResponse {
-  status: number
-  headers: Record<string, string | string[] | undefined>
-  body: string
-}
-
-/** A raw request to the store, bypassing the SDK. */
-const raw = (
-  store: LocalParameterStore,
-  body: string | Buffer,
-  headers: Record<string, string> = {},
-  method = 'POST',
-): Promise<RawResponse> =>
-  new Promise((resolve, reject) => {
-    const url = new URL(store.clientConfig.endpoint)
-    const req = httpRequest(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: '/',
-        method,
-        agent: false,
-        headers: {
-          'Content-Type': 'application/x-amz-json-1.1',
-          'Content-Length': Buffer.byteLength(body),
-          ...headers,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (chunk: Buffer) => chunks.push(chunk))
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
-        )
-      },
-    )
-    req.on('error', reject)
-    req.end(body)
-  })
+const stores = useStores()
+const clientOf = (store: LocalParameterStore, extra: Partial<SSMClientConfig> = {}) =>
+  stores.client(SSMClient, store, extra)
 
 const target = (operation: string) => ({ 'X-Amz-Target': `AmazonSSM.${operation}` })
 
@@ -116,7 +51,7 @@ describe('lifecycle', () => {
 
   test('start() listens on 127.0.0.1 and returns fake credentials; starting again changes nothing', async () => {
     const store = new LocalParameterStore({ region: 'eu-central-1' })
-    stores.push(store)
+    stores.closeAfter(store)
     const [config, again] = await Promise.all([store.start(), store.start()])
     expect(config.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     expect(config.region).toBe('eu-central-1')
@@ -128,7 +63,7 @@ describe('lifecycle', () => {
   })
 
   test('close() is idempotent, and a closed store can start again on the same port', async () => {
-    const store = await started({ parameters: { '/a': 'x' } })
+    const store = await stores.start({ parameters: { '/a': 'x' } })
     const client = clientOf(store)
     const { endpoint } = store.clientConfig
     await Promise.all([store.close(), store.close()])
@@ -153,7 +88,7 @@ describe('lifecycle', () => {
   })
 
   test('close() cuts a hung request and resolves promptly', async () => {
-    const store = await started()
+    const store = await stores.start()
     store.fault({ kind: 'hang' })
     const client = clientOf(store)
     const pending = rejection(client.send(new GetParametersCommand({ Names: ['/a'] })))
@@ -164,7 +99,7 @@ describe('lifecycle', () => {
   })
 
   test('close() cancels a response waiting on latency', async () => {
-    const store = await started({ latencyMs: 60_000 })
+    const store = await stores.start({ latencyMs: 60_000 })
     const pending = rejection(clientOf(store).send(new GetParametersCommand({ Names: ['/a'] })))
     while (store.calls.total === 0) await new Promise((resolve) => setTimeout(resolve, 5))
     await store.close()
@@ -174,7 +109,7 @@ describe('lifecycle', () => {
 
 describe('GetParameters over the wire', () => {
   test('versions, labels and selectors come back with Selector and Version, sorted by name', async () => {
-    const store = await started({ parameters: { '/app/db': 'v1', '/app/api': 'api' } })
+    const store = await stores.start({ parameters: { '/app/db': 'v1', '/app/api': 'api' } })
     expect(store.put('/app/db', 'v2')).toBe(2)
     store.put('/app/db', 'v3')
     store.label('/app/db', 1, ['prod'])
@@ -196,7 +131,7 @@ describe('GetParameters over the wire', () => {
   })
 
   test('ARNs resolve to the plain name; unknown names, versions and labels are InvalidParameters', async () => {
-    const store = await started({ parameters: { '/a/b': 'ab', flat: 'f' } })
+    const store = await stores.start({ parameters: { '/a/b': 'ab', flat: 'f' } })
     const names = [`${ARN}/a/b`, `${ARN}/flat:1`, '/a/b:7', '/a/b:blue', '/missing', `${ARN}/a/missing`]
     const out = await clientOf(store).send(new GetParametersCommand({ Names: names }))
     expect(out.Parameters?.map((p) => [p.Name, p.Selector, p.Value])).toEqual([
@@ -208,7 +143,7 @@ describe('GetParameters over the wire', () => {
 
   test('at most 10 names per call: 25 names take 3 calls', async () => {
     const names = Array.from({ length: 25 }, (_, i) => `/n/${pad(i)}`)
-    const store = await started({ parameters: Object.fromEntries(names.map((n) => [n, `v${n}`])) })
+    const store = await stores.start({ parameters: Object.fromEntries(names.map((n) => [n, `v${n}`])) })
     const client = clientOf(store)
     const error = await rejection(client.send(new GetParametersCommand({ Names: names.slice(0, 11) })))
     expect(error.name).toBe('ValidationException')
@@ -223,7 +158,7 @@ describe('GetParameters over the wire', () => {
   })
 
   test('StringList and SecureString', async () => {
-    const store = await started({
+    const store = await stores.start({
       parameters: {
         '/t/list': { value: 'a,b,c', type: 'StringList' },
         '/t/secret': { value: 'hunter2', type: 'SecureString' },
@@ -246,7 +181,7 @@ describe('GetParameters over the wire', () => {
 
 describe('GetParametersByPath over the wire', () => {
   test('21 parameters page as 10, 10, 1', async () => {
-    const store = await started()
+    const store = await stores.start()
     for (let i = 0; i < 21; i++) store.put(`/p/${pad(i)}`, `v${i}`)
     const pages = await listAll(clientOf(store), { Path: '/p', MaxResults: 10 })
     expect(pages.map((p) => p.length)).toEqual([10, 10, 1])
@@ -255,7 +190,7 @@ describe('GetParametersByPath over the wire', () => {
   })
 
   test('best-effort paging: short and empty pages still carry a NextToken; every item comes once', async () => {
-    const store = await started({ seed: 3 })
+    const store = await stores.start({ seed: 3 })
     expect(store.bestEffortPaging).toBe(false)
     store.bestEffortPaging = true
     expect(store.engine.bestEffortPaging).toBe(true)
@@ -273,7 +208,7 @@ describe('GetParametersByPath over the wire', () => {
   })
 
   test('Recursive false lists direct children only; true everything below', async () => {
-    const store = await started({ parameters: { '/r/a': '1', '/r/b/c': '2', '/r/b/d/e': '3', '/rr': 'x' } })
+    const store = await stores.start({ parameters: { '/r/a': '1', '/r/b/c': '2', '/r/b/d/e': '3', '/rr': 'x' } })
     const client = clientOf(store)
     expect((await listAll(client, { Path: '/r' })).flat().map((p) => p.Name)).toEqual(['/r/a'])
     expect((await listAll(client, { Path: '/r/', Recursive: true })).flat().map((p) => p.Name)).toEqual([
@@ -291,7 +226,7 @@ describe('GetParametersByPath over the wire', () => {
 
 describe('other operations over the wire', () => {
   test('PutParameter, LabelParameterVersion, GetParameter, DeleteParameter', async () => {
-    const store = await started()
+    const store = await stores.start()
     const client = clientOf(store)
     expect(await client.send(new PutParameterCommand({ Name: '/o/a', Value: 'one', Type: 'String' }))).toMatchObject({
       Version: 1,
@@ -319,7 +254,7 @@ describe('other operations over the wire', () => {
   })
 
   test('in-process put, label and delete are visible to the next request', async () => {
-    const store = await started()
+    const store = await stores.start()
     const client = clientOf(store)
     store.put('/i/a', 'x', { type: 'SecureString' })
     store.put('/i/a', 'y')
@@ -335,10 +270,10 @@ describe('other operations over the wire', () => {
   })
 
   test('responses carry x-amzn-RequestId, which the SDK reports', async () => {
-    const store = await started({ parameters: { '/a': 'x' } })
+    const store = await stores.start({ parameters: { '/a': 'x' } })
     const out = await clientOf(store).send(new GetParametersCommand({ Names: ['/a'] }))
     expect(out.$metadata.requestId).toMatch(/^[0-9a-f-]{36}$/)
-    const response = await raw(store, '{"Names":["/a"]}', target('GetParameters'))
+    const response = await rawRequest(store, '{"Names":["/a"]}', target('GetParameters'))
     expect(response.headers['x-amzn-requestid']).toMatch(/^[0-9a-f-]{36}$/)
     expect(response.headers['content-type']).toBe('application/x-amz-json-1.1')
   })
@@ -357,7 +292,7 @@ describe('faults seen through the SDK', () => {
     ['access-denied', 'AccessDeniedException', 400, /not authorized to perform: ssm:GetParameters on resource/],
     ['kms-denied', 'AccessDeniedException', 400, /kms:Decrypt.*AWSKMS/],
   ] as const)('%s → %s', async (kind, name, status, message) => {
-    const store = await started({ parameters })
+    const store = await stores.start({ parameters })
     store.fault({ kind, count: 1 })
     const client = clientOf(store)
     const error = await rejection(client.send(new GetParametersCommand({ Names: ['/f/a'] })))
@@ -369,7 +304,7 @@ describe('faults seen through the SDK', () => {
   })
 
   test('reset: the connection is cut without a response', async () => {
-    const store = await started({ parameters })
+    const store = await stores.start({ parameters })
     store.fault({ kind: 'reset', count: 1 })
     const error = await rejection(clientOf(store).send(new GetParametersCommand({ Names: ['/f/a'] })))
     expect(error.$metadata?.httpStatusCode).toBeUndefined()
@@ -378,7 +313,7 @@ describe('faults seen through the SDK', () => {
   })
 
   test('hang: no answer, so the client times out', async () => {
-    const store = await started({ parameters })
+    const store = await stores.start({ parameters })
     store.fault({ kind: 'hang', count: 1 })
     const client = clientOf(store, {
       requestHandler: new NodeHttpHandler({ requestTimeout: 200, throwOnRequestTimeout: true }),
@@ -389,7 +324,7 @@ describe('faults seen through the SDK', () => {
   })
 
   test('hang: an abort signal also ends the wait', async () => {
-    const store = await started({ parameters })
+    const store = await stores.start({ parameters })
     store.fault({ kind: 'hang', operations: ['GetParameter'] })
     const controller = new AbortController()
     const pending = rejection(
@@ -401,14 +336,14 @@ describe('faults seen through the SDK', () => {
   })
 
   test('malformed: a 200 that is not JSON, yet holds the real values', async () => {
-    const store = await started({ parameters })
+    const store = await stores.start({ parameters })
     store.fault({ kind: 'malformed' })
     const error = await rejection(
       clientOf(store).send(new GetParametersCommand({ Names: ['/f/secret'], WithDecryption: true })),
     )
     expect(error.name).toBe('SyntaxError')
     expect(error.$metadata.httpStatusCode).toBe(200)
-    const response = await raw(store, '{"Names":["/f/secret"],"WithDecryption":true}', target('GetParameters'))
+    const response = await rawRequest(store, '{"Names":["/f/secret"],"WithDecryption":true}', target('GetParameters'))
     expect(response.status).toBe(200)
     expect(() => JSON.parse(response.body)).toThrow()
     expect(response.body).toMatch(/^<html>/)
@@ -416,12 +351,12 @@ describe('faults seen through the SDK', () => {
   })
 
   test('truncated: the real JSON cut in half, with a matching Content-Length', async () => {
-    const store = await started({ parameters })
-    const whole = (await raw(store, '{"Names":["/f/a","/f/b"]}', target('GetParameters'))).body
+    const store = await stores.start({ parameters })
+    const whole = (await rawRequest(store, '{"Names":["/f/a","/f/b"]}', target('GetParameters'))).body
     store.fault({ kind: 'truncated' })
     const error = await rejection(clientOf(store).send(new GetParametersCommand({ Names: ['/f/a', '/f/b'] })))
     expect(error.name).toBe('SyntaxError')
-    const response = await raw(store, '{"Names":["/f/a","/f/b"]}', target('GetParameters'))
+    const response = await rawRequest(store, '{"Names":["/f/a","/f/b"]}', target('GetParameters'))
     expect(response.status).toBe(200)
     expect(response.body.length).toBe(Math.floor(whole.length / 2))
     expect(Number(response.headers['content-length'])).toBe(Buffer.byteLength(response.body))
@@ -429,7 +364,7 @@ describe('faults seen through the SDK', () => {
   })
 
   test('latency: store-wide and per fault, settable at any time', async () => {
-    const store = await started({ parameters, latencyMs: 5 })
+    const store = await stores.start({ parameters, latencyMs: 5 })
     expect(store.latencyMs).toBe(5)
     const client = clientOf(store)
     store.latencyMs = 0
@@ -442,7 +377,7 @@ describe('faults seen through the SDK', () => {
   })
 
   test('names and operations filters: only matching requests fail', async () => {
-    const store = await started({ parameters })
+    const store = await stores.start({ parameters })
     store.fault({ kind: 'access-denied', names: ['/f/b'], operations: ['GetParameters', 'GetParametersByPath'] })
     const client = clientOf(store)
     expect((await client.send(new GetParametersCommand({ Names: ['/f/a'] }))).Parameters).toHaveLength(1)
@@ -457,7 +392,7 @@ describe('faults seen through the SDK', () => {
   })
 
   test('a faulted write does not happen', async () => {
-    const store = await started({ parameters })
+    const store = await stores.start({ parameters })
     store.fault({ kind: 'throttle', operations: ['PutParameter'], count: 1 })
     const client = clientOf(store)
     const error = await rejection(client.send(new PutParameterCommand({ Name: '/f/a', Value: 'new', Overwrite: true })))
@@ -467,7 +402,7 @@ describe('faults seen through the SDK', () => {
   })
 
   test('fault() refuses an unusable spec', async () => {
-    const store = await started()
+    const store = await stores.start()
     expect(() => store.fault({ kind: 'latency' })).toThrow(TypeError)
   })
 })
@@ -475,7 +410,7 @@ describe('faults seen through the SDK', () => {
 describe('observation', () => {
   test('calls and requests count every request, faulted ones included; resetCalls clears them', async () => {
     let clock = 1000
-    const store = await started({ parameters: { '/a': 'x' }, now: () => clock++ })
+    const store = await stores.start({ parameters: { '/a': 'x' }, now: () => clock++ })
     expect(store.calls).toEqual({
       total: 0,
       GetParameters: 0,
@@ -510,7 +445,7 @@ describe('observation', () => {
     store.fault({ kind: 'server-error', count: 1 })
     await rejection(client.send(new GetParameterCommand({ Name: '/a' })))
     await client.send(new GetParametersByPathCommand({ Path: '/' }))
-    await raw(store, '{}', target('CreateDocument'))
+    await rawRequest(store, '{}', target('CreateDocument'))
     const calls = store.calls
     expect(calls).toMatchObject({
       total: 4,
@@ -539,10 +474,10 @@ describe('observation', () => {
   })
 
   test('an operation named like an Object.prototype member counts as itself', async () => {
-    const store = await started()
-    await raw(store, '{}', target('constructor'))
-    await raw(store, '{}', target('constructor'))
-    await raw(store, '{}', target('__proto__'))
+    const store = await stores.start()
+    await rawRequest(store, '{}', target('constructor'))
+    await rawRequest(store, '{}', target('constructor'))
+    await rawRequest(store, '{}', target('__proto__'))
     expect(store.calls.constructor).toBe(2)
     expect(Object.hasOwn(store.calls, '__proto__')).toBe(true)
     expect(store.calls.total).toBe(3)
@@ -551,8 +486,8 @@ describe('observation', () => {
 
 describe('bad requests get AWS-shaped errors and the store keeps serving', () => {
   test('a body that is not JSON', async () => {
-    const store = await started()
-    const response = await raw(store, '{"Names": [', target('GetParameters'))
+    const store = await stores.start()
+    const response = await rawRequest(store, '{"Names": [', target('GetParameters'))
     expect(response.status).toBe(400)
     expect(JSON.parse(response.body)).toEqual({ __type: 'SerializationException', message: expect.any(String) })
     expect(response.headers['x-amzn-requestid']).toEqual(expect.any(String))
@@ -566,15 +501,15 @@ describe('bad requests get AWS-shaped errors and the store keeps serving', () =>
     ['WithDecryption a number', '{"Names":["/a"],"WithDecryption":1}', 'SerializationException'],
     ['an empty body', '', 'ValidationException'],
   ])('%s', async (_, body, type) => {
-    const store = await started()
-    const response = await raw(store, body, target('GetParameters'))
+    const store = await stores.start()
+    const response = await rawRequest(store, body, target('GetParameters'))
     expect(response.status).toBe(400)
     expect(JSON.parse(response.body).__type).toBe(type)
     await stillServes(store)
   })
 
   test('an unknown or missing target, or another method', async () => {
-    const store = await started()
+    const store = await stores.start()
     for (const [headers, method] of [
       [target('CreateDocument'), 'POST'],
       [{ 'X-Amz-Target': 'secretsmanager.RotateSecret' }, 'POST'],
@@ -582,7 +517,7 @@ describe('bad requests get AWS-shaped errors and the store keeps serving', () =>
       [{}, 'POST'],
       [target('GetParameters'), 'PUT'],
     ] as const) {
-      const response = await raw(store, '{}', headers, method)
+      const response = await rawRequest(store, '{}', headers, method)
       expect(response.status).toBe(400)
       expect(JSON.parse(response.body).__type).toBe('UnknownOperationException')
     }
@@ -591,16 +526,16 @@ describe('bad requests get AWS-shaped errors and the store keeps serving', () =>
   })
 
   test('a body over 1 MiB', async () => {
-    const store = await started()
+    const store = await stores.start()
     const body = JSON.stringify({ Names: ['/a'], Padding: 'x'.repeat(1024 * 1024) })
-    const response = await raw(store, body, target('GetParameters'))
+    const response = await rawRequest(store, body, target('GetParameters'))
     expect(response.status).toBe(413)
     expect(JSON.parse(response.body)).toEqual({ __type: 'RequestEntityTooLargeException', message: expect.any(String) })
     await stillServes(store)
   })
 
   test('a client that leaves mid-body is ignored', async () => {
-    const store = await started()
+    const store = await stores.start()
     const url = new URL(store.clientConfig.endpoint)
     await new Promise<void>((resolve) => {
       const socket = connect(Number(url.port), url.hostname, () => {
@@ -616,7 +551,7 @@ describe('bad requests get AWS-shaped errors and the store keeps serving', () =>
   })
 
   test('an unexpected engine failure is a 500 InternalServerError', async () => {
-    const store = await started()
+    const store = await stores.start()
     store.engine.handle = () => {
       throw new Error('boom')
     }

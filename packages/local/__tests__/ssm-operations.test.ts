@@ -16,14 +16,17 @@ import {
   SSMClient,
   UnlabelParameterVersionCommand,
 } from '@aws-sdk/client-ssm'
-import { type LocalParameterStore, startLocalStore } from 'middy-secrets-local'
+import type { LocalParameterStore } from 'middy-secrets-local'
+import { rejection } from './support/errors.js'
+import { useStores } from './support/stores.js'
 
 const ARN = 'arn:aws:ssm:us-east-1:123456789012:parameter'
+const stores = useStores()
 let store: LocalParameterStore
 let client: SSMClient
 
 beforeEach(async () => {
-  store = await startLocalStore({
+  store = await stores.start({
     parameters: {
       '/app/db/host': 'db.local',
       '/app/db/port': '5432',
@@ -33,22 +36,8 @@ beforeEach(async () => {
       flat: 'f',
     },
   })
-  client = new SSMClient({ ...store.clientConfig, maxAttempts: 1 })
+  client = stores.client(SSMClient, store)
 })
-
-afterEach(async () => {
-  client.destroy()
-  await store.close()
-})
-
-const rejection = async (promise: Promise<unknown>): Promise<Error> => {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a rejection')
-}
 
 const describeNames = async (input: ConstructorParameters<typeof DescribeParametersCommand>[0] = {}) => {
   const names: string[] = []
@@ -298,26 +287,14 @@ describe('tags (API reference: AddTagsToResource, ListTagsForResource, RemoveTag
   test('at most 50 tags; no aws: keys', async () => {
     const fifty = Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }))
     await client.send(new AddTagsToResourceCommand({ ResourceType: 'Parameter', ResourceId: 'flat', Tags: fifty }))
-    const more = await rejection(
-      client.send(
-        new AddTagsToResourceCommand({
-          ResourceType: 'Parameter',
-          ResourceId: 'flat',
-          Tags: [{ Key: 'k50', Value: 'v' }],
-        }),
-      ),
-    )
-    expect(more.name).toBe('TooManyTagsError')
-    const reserved = await rejection(
-      client.send(
-        new AddTagsToResourceCommand({
-          ResourceType: 'Parameter',
-          ResourceId: 'flat',
-          Tags: [{ Key: 'aws:x', Value: 'v' }],
-        }),
-      ),
-    )
-    expect(reserved.name).toBe('InvalidParameterValue')
+    const addTag = (Key: string) =>
+      rejection(
+        client.send(
+          new AddTagsToResourceCommand({ ResourceType: 'Parameter', ResourceId: 'flat', Tags: [{ Key, Value: 'v' }] }),
+        ),
+      )
+    expect((await addTag('k50')).name).toBe('TooManyTagsError')
+    expect((await addTag('aws:x')).name).toBe('InvalidParameterValue')
   })
 })
 

@@ -1,8 +1,8 @@
 import { fakeCiphertext } from './ciphertext.js'
+import { dispatch, type Handlers } from './dispatch.js'
 import { SsmServiceError, validationError } from './errors.js'
 import { type FilterSubject, matchesFilters, parseStringFilters, type StringFilter } from './filters.js'
 import {
-  asInput,
   type Input,
   optionalBoolean,
   optionalInteger,
@@ -25,7 +25,7 @@ import {
   pathProblem,
   splitSelector,
 } from './names.js'
-import { decodeToken, encodeToken, listingScope, lowerBound, type PageCursor } from './paging.js'
+import { decodeToken, encodeToken, listingScope, lowerBound, type PageCursor, pageSizeOf } from './paging.js'
 import { createRandom, randomInt } from './random.js'
 import { checkTagKeys, checkTags, MAX_TAGS, type Tag } from './tags.js'
 
@@ -254,6 +254,17 @@ const checkReferenceLength = (field: string, reference: string) => {
   }
 }
 
+/** GetParameters' and DeleteParameters' `Names`: 1 to MAX_NAMES names, each of a reference's length. */
+const requiredNames = (input: Input): string[] => {
+  const names = requiredStringArray(input, 'Names')
+  if (names.length < 1) throw validationError('names', 'Member must have length greater than or equal to 1')
+  if (names.length > MAX_NAMES) {
+    throw validationError('names', `Member must have length less than or equal to ${MAX_NAMES}`)
+  }
+  for (const name of names) checkReferenceLength('names', name)
+  return names
+}
+
 const byNameThenSelector = (a: Record<string, unknown>, b: Record<string, unknown>): number => {
   const ka = `${a.Name}\0${a.Selector ?? ''}`
   const kb = `${b.Name}\0${b.Selector ?? ''}`
@@ -285,6 +296,23 @@ export class ParameterEngine {
   readonly #random: () => number
   readonly #parameters = new Map<string, StoredParameter>()
   #sorted: string[] | undefined
+  // Typed by the operation list, so an operation listed without a handler does not compile.
+  readonly #handlers: Handlers<SsmOperation> = {
+    GetParameters: (input) => this.#getParameters(input),
+    GetParametersByPath: (input) => this.#getParametersByPath(input),
+    GetParameter: (input) => this.#getParameter(input),
+    PutParameter: (input) => this.#putParameter(input),
+    LabelParameterVersion: (input) => this.#labelParameterVersion(input),
+    DeleteParameter: (input) => this.#deleteParameter(input),
+    DeleteParameters: (input) => this.#deleteParameters(input),
+    DescribeParameters: (input) => this.#describeParameters(input),
+    GetParameterHistory: (input) => this.#getParameterHistory(input),
+    UnlabelParameterVersion: (input) => this.#unlabelParameterVersion(input),
+    AddTagsToResource: (input) => this.#addTags(input),
+    ListTagsForResource: (input) => this.#listTags(input),
+    RemoveTagsFromResource: (input) => this.#removeTags(input),
+  }
+
   /**
    * Where `/aws/reference/secretsmanager/<id>` reads come from ({@link LocalParameterStore} sets its Secrets
    * Manager here). Without one, such names are looked up as plain parameters.
@@ -313,36 +341,7 @@ export class ParameterEngine {
    * Throws an {@link SsmServiceError} (AWS's error type as `name`) for anything AWS would refuse.
    */
   handle(operation: string, input: unknown): unknown {
-    switch (operation) {
-      case 'GetParameters':
-        return this.#getParameters(asInput(input))
-      case 'GetParametersByPath':
-        return this.#getParametersByPath(asInput(input))
-      case 'GetParameter':
-        return this.#getParameter(asInput(input))
-      case 'PutParameter':
-        return this.#putParameter(asInput(input))
-      case 'LabelParameterVersion':
-        return this.#labelParameterVersion(asInput(input))
-      case 'DeleteParameter':
-        return this.#deleteParameter(asInput(input))
-      case 'DeleteParameters':
-        return this.#deleteParameters(asInput(input))
-      case 'DescribeParameters':
-        return this.#describeParameters(asInput(input))
-      case 'GetParameterHistory':
-        return this.#getParameterHistory(asInput(input))
-      case 'UnlabelParameterVersion':
-        return this.#unlabelParameterVersion(asInput(input))
-      case 'AddTagsToResource':
-        return this.#addTags(asInput(input))
-      case 'ListTagsForResource':
-        return this.#listTags(asInput(input))
-      case 'RemoveTagsFromResource':
-        return this.#removeTags(asInput(input))
-      default:
-        throw new SsmServiceError('UnknownOperationException', `Unknown operation ${operation}`)
-    }
+    return dispatch(this.#handlers, operation, input)
   }
 
   /**
@@ -517,12 +516,7 @@ export class ParameterEngine {
   }
 
   #getParameters(input: Input) {
-    const names = requiredStringArray(input, 'Names')
-    if (names.length < 1) throw validationError('names', 'Member must have length greater than or equal to 1')
-    if (names.length > MAX_NAMES) {
-      throw validationError('names', `Member must have length less than or equal to ${MAX_NAMES}`)
-    }
-    for (const name of names) checkReferenceLength('names', name)
+    const names = requiredNames(input)
     const withDecryption = optionalBoolean(input, 'WithDecryption') ?? false
     if (!withDecryption && names.some(isSecretsManagerReference)) throw secretsManagerNeedsDecryption()
     const found = new Map<string, Record<string, unknown>>()
@@ -568,7 +562,7 @@ export class ParameterEngine {
       throw new SsmServiceError('ValidationException', `The parameter path ${path} is not valid: it ${problem}.`)
     const recursive = optionalBoolean(input, 'Recursive') ?? false
     const withDecryption = optionalBoolean(input, 'WithDecryption') ?? false
-    const maxResults = checkMaxResults(input, MAX_RESULTS)
+    const maxResults = pageSizeOf(input, MAX_RESULTS)
     const filters = parseStringFilters(optionalObjectArray(input, 'ParameterFilters') ?? [], 'byPath')
     const prefix = pathPrefix(path)
     const scope = listingScope([prefix, recursive, filters])
@@ -822,12 +816,7 @@ export class ParameterEngine {
   }
 
   #deleteParameters(input: Input) {
-    const names = requiredStringArray(input, 'Names')
-    if (names.length < 1) throw validationError('names', 'Member must have length greater than or equal to 1')
-    if (names.length > MAX_NAMES) {
-      throw validationError('names', `Member must have length less than or equal to ${MAX_NAMES}`)
-    }
-    for (const name of names) checkReferenceLength('names', name)
+    const names = requiredNames(input)
     const deleted: string[] = []
     const invalid: string[] = []
     for (const name of new Set(names)) {
@@ -865,7 +854,7 @@ export class ParameterEngine {
       return { Key: key, Values: filter.Values }
     })
     const filters = parseStringFilters(modern ?? raw, 'describe')
-    const maxResults = checkMaxResults(input, MAX_DESCRIBE_RESULTS)
+    const maxResults = pageSizeOf(input, MAX_DESCRIBE_RESULTS)
     const scope = listingScope(['describe', filters])
     const token = optionalString(input, 'NextToken')
     const cursor: PageCursor = token === undefined ? { after: null, empties: 0 } : decodeToken(token, scope)
@@ -912,7 +901,7 @@ export class ParameterEngine {
     const reference = requiredString(input, 'Name')
     checkReferenceLength('name', reference)
     const withDecryption = optionalBoolean(input, 'WithDecryption') ?? false
-    const maxResults = checkMaxResults(input, MAX_HISTORY_RESULTS)
+    const maxResults = pageSizeOf(input, MAX_HISTORY_RESULTS)
     // A name or an ARN, without a selector: the history is every version's.
     const arn = parseArn(reference)
     const hit =
@@ -998,11 +987,4 @@ const checkLabelCount = (labels: string[]) => {
         'Member must have length greater than or equal to 1',
     )
   }
-}
-
-const checkMaxResults = (input: Input, max: number): number => {
-  const maxResults = optionalInteger(input, 'MaxResults') ?? max
-  if (maxResults < 1) throw validationError('maxResults', 'Member must have value greater than or equal to 1')
-  if (maxResults > max) throw validationError('maxResults', `Member must have value less than or equal to ${max}`)
-  return maxResults
 }

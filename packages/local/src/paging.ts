@@ -1,4 +1,5 @@
-import { SsmServiceError } from './errors.js'
+import { SsmServiceError, validationError } from './errors.js'
+import { type Input, optionalInteger } from './input.js'
 
 /** Where the next page of a `GetParametersByPath` listing starts. */
 export interface PageCursor {
@@ -54,6 +55,20 @@ export const decodeToken = (token: string, scope: string): PageCursor => {
   }
   return { after: body.a, empties: body.e }
 }
+
+/**
+ * The size of the page a listing asked for: `requested` (its `MaxResults`), or `max` when it did not say. Outside
+ * `1..max` it is the ValidationException AWS gives, naming `maxResults`.
+ */
+export const pageSize = (requested: number | undefined, max: number): number => {
+  const size = requested ?? max
+  if (size < 1) throw validationError('maxResults', 'Member must have value greater than or equal to 1')
+  if (size > max) throw validationError('maxResults', `Member must have value less than or equal to ${max}`)
+  return size
+}
+
+/** {@link pageSize} of the request's `MaxResults`. */
+export const pageSizeOf = (input: Input, max: number): number => pageSize(optionalInteger(input, 'MaxResults'), max)
 
 /** First index of `sorted` whose item is `>= key` (or `> key` when `strict`). */
 export const lowerBound = (sorted: readonly string[], key: string, strict = false): number => {

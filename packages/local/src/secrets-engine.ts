@@ -1,6 +1,6 @@
+import { dispatch, type Handlers } from './dispatch.js'
 import { SsmServiceError, validationError } from './errors.js'
 import {
-  asInput,
   type Input,
   optionalBoolean,
   optionalInteger,
@@ -9,7 +9,7 @@ import {
   optionalStringArray,
   requiredString,
 } from './input.js'
-import { decodeToken, encodeToken, listingScope, type PageCursor } from './paging.js'
+import { decodeToken, encodeToken, listingScope, type PageCursor, pageSize, pageSizeOf } from './paging.js'
 import { createRandom } from './random.js'
 
 /**
@@ -336,6 +336,20 @@ export class SecretsEngine {
   /** Names of secrets scheduled for deletion, so expired ones are found without scanning every secret. */
   readonly #scheduled = new Set<string>()
   #sorted: string[] | undefined
+  // Typed by the operation list, so an operation listed without a handler does not compile.
+  readonly #handlers: Handlers<SecretsOperation> = {
+    GetSecretValue: (input) => this.#getSecretValue(input),
+    BatchGetSecretValue: (input) => this.#batchGetSecretValue(input),
+    CreateSecret: (input) => this.#createSecret(input),
+    PutSecretValue: (input) => this.#putSecretValue(input),
+    DeleteSecret: (input) => this.#deleteSecret(input),
+    DescribeSecret: (input) => this.#describeSecret(input),
+    ListSecrets: (input) => this.#listSecrets(input),
+    ListSecretVersionIds: (input) => this.#listSecretVersionIds(input),
+    RestoreSecret: (input) => this.#restoreSecret(input),
+    UpdateSecret: (input) => this.#updateSecret(input),
+    UpdateSecretVersionStage: (input) => this.#updateSecretVersionStage(input),
+  }
 
   constructor(options: SecretsEngineOptions = {}) {
     this.region = options.region ?? 'us-east-1'
@@ -360,32 +374,7 @@ export class SecretsEngine {
    */
   handle(operation: string, input: unknown): unknown {
     this.#sweep()
-    switch (operation) {
-      case 'GetSecretValue':
-        return this.#getSecretValue(asInput(input))
-      case 'BatchGetSecretValue':
-        return this.#batchGetSecretValue(asInput(input))
-      case 'CreateSecret':
-        return this.#createSecret(asInput(input))
-      case 'PutSecretValue':
-        return this.#putSecretValue(asInput(input))
-      case 'DeleteSecret':
-        return this.#deleteSecret(asInput(input))
-      case 'DescribeSecret':
-        return this.#describeSecret(asInput(input))
-      case 'ListSecrets':
-        return this.#listSecrets(asInput(input))
-      case 'ListSecretVersionIds':
-        return this.#listSecretVersionIds(asInput(input))
-      case 'RestoreSecret':
-        return this.#restoreSecret(asInput(input))
-      case 'UpdateSecret':
-        return this.#updateSecret(asInput(input))
-      case 'UpdateSecretVersionStage':
-        return this.#updateSecretVersionStage(asInput(input))
-      default:
-        throw new SsmServiceError('UnknownOperationException', `Unknown operation ${operation}`)
-    }
+    return dispatch(this.#handlers, operation, input)
   }
 
   /**
@@ -661,11 +650,7 @@ export class SecretsEngine {
 
   /** A filtered read, in name order; secrets scheduled for deletion or without a current version are left out. */
   #batchByFilters(filters: NameFilter[], maxResults: number | undefined, token: string | undefined) {
-    const size = maxResults ?? MAX_BATCH_RESULTS
-    if (size < 1) throw validationError('maxResults', 'Member must have value greater than or equal to 1')
-    if (size > MAX_BATCH_RESULTS) {
-      throw validationError('maxResults', `Member must have value less than or equal to ${MAX_BATCH_RESULTS}`)
-    }
+    const size = pageSize(maxResults, MAX_BATCH_RESULTS)
     const scope = listingScope(['secrets', filters])
     let cursor: PageCursor = { after: null, empties: 0 }
     if (token !== undefined) {
@@ -826,7 +811,7 @@ export class SecretsEngine {
     if (order !== 'asc' && order !== 'desc') {
       throw validationError('sortOrder', 'Member must satisfy enum value set: [asc, desc]')
     }
-    const size = listSize(input)
+    const size = pageSizeOf(input, MAX_LIST_RESULTS)
     const scope = listingScope(['list', filters, includeDeleted, order])
     const cursor = this.#cursor(input, scope)
     this.#sorted ??= [...this.#secrets.keys()].sort()
@@ -858,7 +843,7 @@ export class SecretsEngine {
   #listSecretVersionIds(input: Input) {
     const secret = this.#find(requiredSecretId(input))
     const includeDeprecated = optionalBoolean(input, 'IncludeDeprecated') ?? false
-    const size = listSize(input)
+    const size = pageSizeOf(input, MAX_LIST_RESULTS)
     const scope = listingScope(['versions', secret.arn, includeDeprecated])
     const cursor = this.#cursor(input, scope)
     const start = cursor === null ? 0 : Number(cursor)
@@ -955,15 +940,6 @@ export class SecretsEngine {
     secret.changedMs = this.#now()
     return { ARN: secret.arn, Name: secret.name }
   }
-}
-
-const listSize = (input: Input): number => {
-  const size = optionalInteger(input, 'MaxResults') ?? MAX_LIST_RESULTS
-  if (size < 1) throw validationError('maxResults', 'Member must have value greater than or equal to 1')
-  if (size > MAX_LIST_RESULTS) {
-    throw validationError('maxResults', `Member must have value less than or equal to ${MAX_LIST_RESULTS}`)
-  }
-  return size
 }
 
 const optionalDescription = (input: Input): string | undefined => {

@@ -294,7 +294,7 @@ describe('AppConfig through the real AppConfigDataClient', () => {
     expect(error).toMatchObject({
       code: 'UNAVAILABLE',
       keys: ['FLAGS'],
-      parameters: [key],
+      parameters: [`appconfig:${key}`],
       reasons: { FLAGS: 'access_denied' },
     })
     expect((error as SecretsError).failures.FLAGS?.resourceArn).toContain('arn:aws:appconfig:')

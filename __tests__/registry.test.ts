@@ -27,6 +27,7 @@ describe('the registry', () => {
       kind: 'name',
       id: 'vault:bots/token',
       name: 'bots/token',
+      entry: 'vault:bots/token',
       pinned: false,
     })
   })

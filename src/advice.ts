@@ -1,5 +1,6 @@
 import type { FailureInfo, Reason, SecretsErrorCode } from './errors.js'
 import { SecretsError } from './errors.js'
+import type { SourceRef } from './sources/source.js'
 import type { LogEvent } from './types.js'
 
 /** What to do about each reason: one thing the user would do differently. Never "put the secret in a variable". */
@@ -49,10 +50,10 @@ export const describeFailure = (f: FailureInfo): string =>
     .filter((part) => part !== undefined)
     .join(', ')
 
-/** One key with no value: which key, which parameter, and why. */
+/** One key with no value: which key, which entry, and why. */
 export interface Missing {
   readonly key: string
-  readonly parameter: string
+  readonly ref: SourceRef
   readonly failure: FailureInfo
 }
 
@@ -66,7 +67,7 @@ export const failureFields = (f: FailureInfo | undefined): Record<string, string
 
 /**
  * The error an invocation fails with when keys have no value, and the `unavailable` event logged with it: both
- * name every key, its parameter, its reason and the safe details, and give the advice once per reason.
+ * name every key, its entry as written, its reason and the safe details, and give the advice once per reason.
  */
 export const unavailableError = (missing: readonly Missing[]): { error: SecretsError; event: LogEvent } => {
   const keys: string[] = []
@@ -75,7 +76,8 @@ export const unavailableError = (missing: readonly Missing[]): { error: SecretsE
   const failures: Record<string, FailureInfo> = {}
   const parts: string[] = []
   const advice = new Map<string, string>()
-  for (const { key, parameter, failure } of missing) {
+  for (const { key, ref, failure } of missing) {
+    const parameter = ref.entry
     keys.push(key)
     parameters.push(parameter)
     reasons[key] = failure.reason

@@ -468,8 +468,8 @@ const resolve = (input: SecretsOptions<FetchData>): ResolvedOptions => {
   if (env) {
     for (const entry of entries) {
       if (entry.ref.kind === 'path') continue
-      env.fixed.set(entry.key, entry.ref.name)
-      env.claim(entry.key, entry.ref.name)
+      env.fixed.set(entry.key, entry.ref.entry)
+      env.claim(entry.key, entry.ref.entry)
     }
   }
   return resolved

@@ -41,6 +41,7 @@ export const parseAppConfig = (input: string): AppConfigRef => {
     kind: 'appconfig',
     id: input,
     name: body,
+    entry: input,
     pinned: false,
     application,
     environment,

@@ -71,6 +71,7 @@ export const parseDynamoDb = (input: string, fields: SpecFields): DynamoDbRef =>
     kind: partition ? 'path' : 'item',
     id: custom ? `${input} ${JSON.stringify([keyAttr, partition ? sortAttr : '', valueAttr])}` : input,
     name: rest,
+    entry: input,
     pinned: false,
     table,
     key,

@@ -28,6 +28,7 @@ const parse = (input: string, fields: SpecFields): ParameterRef => {
     kind: 'secret',
     id: `${SECRETS_MANAGER}${secretId}:${stage}`,
     name: secretId,
+    entry: input,
     selector: stage,
     arn: '',
     pinned: false,

@@ -292,7 +292,9 @@ describe('the stores option is checked at construction', () => {
     )
     expect(() =>
       secrets({ fetchData: { K: { name: 'config:k', versionStage: 'AWSPREVIOUS' } }, stores: { config: source } }),
-    ).toThrow('middy-secrets: fetchData.K.versionStage applies to secrets only')
+    ).toThrow(
+      'middy-secrets: fetchData.K.versionStage applies to Secrets Manager secrets only (this entry is read by the config store)',
+    )
   })
 
   test('a user store beside Parameter Store: one map, each entry to its own store', async () => {

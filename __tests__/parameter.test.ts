@@ -74,7 +74,9 @@ describe('parseRef', () => {
     expect(parseRef('secretsmanager:prod/db', true, 'AWSCURRENT').id).toBe(parseRef('secretsmanager:prod/db').id)
     expect(() => parseRef('secretsmanager:has space')).toThrow(/not a secret name/)
     expect(() => parseRef('secretsmanager:prod/db', true, 'bad stage')).toThrow(/invalid versionStage/)
-    expect(() => parseRef('/ssm/name', true, 'AWSPREVIOUS')).toThrow(/versionStage applies to secrets only/)
+    expect(() => parseRef('/ssm/name', true, 'AWSPREVIOUS')).toThrow(
+      /versionStage applies to Secrets Manager secrets only/,
+    )
   })
 
   test.each([

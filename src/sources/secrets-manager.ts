@@ -47,7 +47,7 @@ export const secretsManagerKind: StoreKind = {
   recognises: (input) =>
     input.startsWith(SECRETS_MANAGER) || (input.startsWith('arn:') && input.includes(':secretsmanager:')),
   parse,
-  fields: { versionStage: 'secrets' },
+  fields: { versionStage: 'Secrets Manager secrets' },
   option: { name: 'secretsManager', settings: { batch: 'boolean' } },
   sdk: SDK,
   source: (opts, settings) => {

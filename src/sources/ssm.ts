@@ -5,6 +5,7 @@ import { type ClientClass, createClient, LazySource, once, start, thenOrNow } fr
 import type { SsmModule } from './stores/ssm.js'
 
 const SDK = '@aws-sdk/client-ssm'
+const PATHS = 'Parameter Store paths (names ending in /)'
 
 const modules = once(async () => {
   const [{ SsmSource }, sdk] = await Promise.all([
@@ -27,11 +28,11 @@ export const ssmKind: StoreKind = {
     if (recursive !== undefined && typeof recursive !== 'boolean') throw new SpecError('recursive', 'must be a boolean')
     const ref = parseSsm(input, recursive !== false)
     if (recursive !== undefined && ref.kind !== 'path') {
-      throw new SpecError('recursive', 'applies to paths (names ending in /) only')
+      throw new SpecError('recursive', `applies to ${PATHS} only`)
     }
     return ref
   },
-  fields: { recursive: 'paths (names ending in /)' },
+  fields: { recursive: PATHS },
   sdk: SDK,
   // The top-level awsClientOptions and AwsClient are Parameter Store's.
   source: (opts) => {

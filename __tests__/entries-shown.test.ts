@@ -95,8 +95,8 @@ describe('a missing reference is shown as written, for every store', () => {
     const error = await failure(mw)
     const requestId = error.failures.K?.requestId
     expect(requestId).toEqual(expect.any(String))
-    expect(error.message).toContain(
-      `middy-secrets: no value for K (secretsmanager:prod/nope: not_found) [ResourceNotFoundException, HTTP 400, request id ${requestId}]. not_found: `,
+    expect(error.message).toBe(
+      `middy-secrets: no value for K (secretsmanager:prod/nope: not_found) [ResourceNotFoundException, HTTP 400, request id ${requestId}]. not_found: create the secret or fix its name or versionStage in Secrets Manager, or mark the key required: false.`,
     )
     expect(error.parameters).toEqual(['secretsmanager:prod/nope'])
     expect(eventsOf(logger, 'unavailable')).toEqual([

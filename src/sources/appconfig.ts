@@ -59,6 +59,13 @@ const sdkModule = once(() => import(SDK) as Promise<AppConfigModule & { AppConfi
 export const appConfigKind: StoreKind = {
   store: 'appconfig',
   title: 'AppConfig',
+  aws: {
+    actions: () => 'appconfig:StartConfigurationSession and appconfig:GetLatestConfiguration',
+    missing: () =>
+      'create the application, environment and configuration profile (and deploy a configuration) or fix their names',
+    quota: 'raise its quota',
+    endpoint: 'appconfigdata',
+  },
   prefix: APPCONFIG,
   recognises: (input) => input.startsWith(APPCONFIG),
   parse: parseAppConfig,

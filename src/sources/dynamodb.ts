@@ -98,6 +98,15 @@ const APPLIES = 'DynamoDB entries (dynamodb:<table>/<id>)'
 export const dynamoDbKind: StoreKind = {
   store: 'dynamodb',
   title: 'DynamoDB',
+  aws: {
+    actions: (ref) => (ref.kind === 'path' ? 'dynamodb:Query' : 'dynamodb:BatchGetItem'),
+    missing: (ref) =>
+      ref.kind === 'path'
+        ? 'put items in the partition, or fix the table, the id or keyAttr'
+        : 'put the item, or fix the table, the id, keyAttr or valueAttr',
+    quota: "raise the table's read capacity (or make it on-demand)",
+    endpoint: 'dynamodb',
+  },
   prefix: DYNAMODB,
   recognises: (input) => input.startsWith(DYNAMODB),
   parse: parseDynamoDb,

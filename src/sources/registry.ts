@@ -13,6 +13,9 @@ import { ssmKind } from './ssm.js'
  */
 export const STORES: readonly StoreKind[] = [secretsManagerKind, appConfigKind, dynamoDbKind, ssmKind]
 
+/** The built-in store of that name, or undefined for a user's store. */
+export const builtInStore = (store: string): StoreKind | undefined => STORES.find((kind) => kind.store === store)
+
 /** The object-form fields some store reads, beyond `name`, `transform` and `required`. */
 export const storeFields = (kinds: readonly StoreKind[] = STORES): ReadonlySet<string> =>
   new Set(kinds.flatMap((kind) => Object.keys(kind.fields ?? {})))

@@ -43,6 +43,12 @@ const sdkModule = once(() => import(SDK) as Promise<SecretsManagerModule & { Sec
 export const secretsManagerKind: StoreKind = {
   store: 'secretsmanager',
   title: 'Secrets Manager',
+  aws: {
+    actions: () => 'secretsmanager:GetSecretValue; with secretsManager.batch also secretsmanager:BatchGetSecretValue',
+    missing: () => 'create the secret or fix its name or versionStage',
+    quota: 'raise its quota, or read up to 20 secrets a call with secretsManager: { batch: true }',
+    endpoint: 'secretsmanager',
+  },
   prefix: SECRETS_MANAGER,
   recognises: (input) =>
     input.startsWith(SECRETS_MANAGER) || (input.startsWith('arn:') && input.includes(':secretsmanager:')),

@@ -143,6 +143,26 @@ describe('a missing reference is shown as written, for every store', () => {
     }
   })
 
+  test('the recovered event names the entry as written too', async () => {
+    const values: Record<string, string> = {}
+    const { vault } = vaultOf(values)
+    process.env.LATE = canary('deploy-time')
+    try {
+      const { mw, logger } = make({ LATE: 'vault:bots/late' }, { stores: { vault }, fallbackToEnv: true })
+      await runBefore(mw)
+      values['bots/late'] = canary('late')
+      mw.invalidate()
+      expect((await runBefore(mw)).req.context.LATE).toBe(canary('late'))
+      const rungs = logger.lines.filter((line) => line.event.event !== 'fetched')
+      expect(rungs.map((line) => [line.event.event, line.event.parameter, line.event.rung])).toEqual([
+        ['degraded', 'vault:bots/late', 'env'],
+        ['recovered', 'vault:bots/late', 'fresh'],
+      ])
+    } finally {
+      delete process.env.LATE
+    }
+  })
+
   test('an optional key with no value logs the entry as written', async () => {
     const { mw, logger } = make({
       A: { name: 'appconfig:shop/prod/optional', required: false },

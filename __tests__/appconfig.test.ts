@@ -296,7 +296,7 @@ describe('AppConfig through the real AppConfigDataClient', () => {
     expect(error).toMatchObject({
       code: 'UNAVAILABLE',
       keys: ['FLAGS'],
-      parameters: [key],
+      parameters: [`appconfig:${key}`],
       reasons: { FLAGS: 'access_denied' },
     })
     expect((error as SecretsError).failures.FLAGS?.resourceArn).toContain('arn:aws:appconfig:')
@@ -451,10 +451,12 @@ describe('AppConfig entries are checked at construction', () => {
     expect(refused(`appconfig:shop/prod/${'p'.repeat(129)}`)).toMatch(
       /has a configuration profile longer than 128 characters$/,
     )
-    expect(refused('appconfig:shop/prod/flags', { versionStage: 'AWSCURRENT' })).toMatch(
-      /versionStage applies to secrets/,
+    expect(refused('appconfig:shop/prod/flags', { versionStage: 'AWSCURRENT' })).toBe(
+      'middy-secrets: fetchData.FLAGS.versionStage applies to Secrets Manager secrets only (this entry is read by AppConfig)',
     )
-    expect(refused('appconfig:shop/prod/flags', { recursive: true })).toMatch(/recursive applies to paths/)
+    expect(refused('appconfig:shop/prod/flags', { recursive: true })).toBe(
+      'middy-secrets: fetchData.FLAGS.recursive applies to Parameter Store paths (names ending in /) only (this entry is read by AppConfig)',
+    )
   })
 
   test('what AppConfig accepts is accepted: 128 characters, spaces, dots, ids', () => {

@@ -97,7 +97,7 @@ describe('a store of your own gets the same ladder', () => {
     }
     expect(error).toBeInstanceOf(SecretsError)
     expect((error as SecretsError).reasons).toEqual({ GREETING: 'store_error' })
-    expect((error as SecretsError).parameters).toEqual(['app/greeting'])
+    expect((error as SecretsError).parameters).toEqual(['config:app/greeting'])
     expectNoCanary(everythingShown(error) + JSON.stringify(logger.lines) + JSON.stringify(mw.stats()))
   })
 
@@ -126,7 +126,9 @@ describe('a store of your own gets the same ladder', () => {
     }
     const mw = secrets({ fetchData: { DB: 'many:db/' }, stores: { many } })
     expect((await runBefore(mw)).req.context.DB).toEqual({ host: 'h', 'nested/port': '5432' })
-    expect(seen).toEqual([{ store: 'many', kind: 'path', id: 'many:db/', name: 'db/', pinned: false }])
+    expect(seen).toEqual([
+      { store: 'many', kind: 'path', id: 'many:db/', name: 'db/', entry: 'many:db/', pinned: false },
+    ])
 
     const { mw: missing } = setup({ NOPE: 'config:app/nope' })
     await expect(runBefore(missing)).rejects.toMatchObject({ reasons: { NOPE: 'not_found' } })
@@ -290,7 +292,9 @@ describe('the stores option is checked at construction', () => {
     )
     expect(() =>
       secrets({ fetchData: { K: { name: 'config:k', versionStage: 'AWSPREVIOUS' } }, stores: { config: source } }),
-    ).toThrow('middy-secrets: fetchData.K.versionStage applies to secrets only')
+    ).toThrow(
+      'middy-secrets: fetchData.K.versionStage applies to Secrets Manager secrets only (this entry is read by the config store)',
+    )
   })
 
   test('a user store beside Parameter Store: one map, each entry to its own store', async () => {

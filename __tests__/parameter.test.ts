@@ -7,6 +7,7 @@ describe('parseRef', () => {
       kind: 'name',
       id: '/bots/superman/token',
       name: '/bots/superman/token',
+      entry: '/bots/superman/token',
       selector: '',
       arn: '',
       pinned: false,
@@ -21,6 +22,8 @@ describe('parseRef', () => {
   test('a numeric version is pinned, a label is not', () => {
     const version = parseRef('/shared/db-url:3')
     expect([version.name, version.selector, version.pinned]).toEqual(['/shared/db-url', ':3', true])
+    // Sent as the name and its selector; shown as written.
+    expect(version.entry).toBe('/shared/db-url:3')
     const label = parseRef('/shared/flags:prod')
     expect([label.name, label.selector, label.pinned]).toEqual(['/shared/flags', ':prod', false])
   })
@@ -31,6 +34,7 @@ describe('parseRef', () => {
       kind: 'name',
       id: 'arn:aws:ssm:us-east-1:123456789012:parameter/shared/db-url:2',
       name: '/shared/db-url',
+      entry: 'arn:aws:ssm:us-east-1:123456789012:parameter/shared/db-url:2',
       selector: ':2',
       arn: 'arn:aws:ssm:us-east-1:123456789012:parameter/shared/db-url',
       pinned: true,
@@ -57,19 +61,22 @@ describe('parseRef', () => {
       kind: 'secret',
       id: 'secretsmanager:prod/db:',
       name: 'prod/db',
+      entry: 'secretsmanager:prod/db',
       selector: '',
       arn: '',
       pinned: false,
       recursive: false,
     })
     const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf'
-    expect(parseRef(arn)).toMatchObject({ kind: 'secret', name: arn })
+    expect(parseRef(arn)).toMatchObject({ kind: 'secret', name: arn, entry: arn })
     expect(parseRef('secretsmanager:prod/db', true, 'AWSPREVIOUS')).toMatchObject({ selector: 'AWSPREVIOUS' })
     // AWSCURRENT is the default: the same fetch as no stage.
     expect(parseRef('secretsmanager:prod/db', true, 'AWSCURRENT').id).toBe(parseRef('secretsmanager:prod/db').id)
     expect(() => parseRef('secretsmanager:has space')).toThrow(/not a secret name/)
     expect(() => parseRef('secretsmanager:prod/db', true, 'bad stage')).toThrow(/invalid versionStage/)
-    expect(() => parseRef('/ssm/name', true, 'AWSPREVIOUS')).toThrow(/versionStage applies to secrets only/)
+    expect(() => parseRef('/ssm/name', true, 'AWSPREVIOUS')).toThrow(
+      /versionStage applies to Secrets Manager secrets only/,
+    )
   })
 
   test.each([

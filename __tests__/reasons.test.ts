@@ -101,7 +101,7 @@ describe('one reason per thing to do differently: the issue inputs', () => {
     expect(error.reasons).toEqual({ TOKEN: 'client_config' })
     expect(error.failures).toEqual({ TOKEN: { reason: 'client_config', errorName: 'Error' } })
     expect(error.message).toBe(
-      'middy-secrets: no value for TOKEN (/r/token: client_config). client_config: configure the AWS client: a region (awsClientOptions.region or AWS_REGION) and, if set, a valid endpoint.',
+      'middy-secrets: no value for TOKEN (/r/token: client_config). client_config: configure the Parameter Store client: a region (awsClientOptions.region, or AWS_REGION) and, if set, a valid endpoint.',
     )
     expect(event).toEqual({
       event: 'unavailable',
@@ -119,7 +119,7 @@ describe('one reason per thing to do differently: the issue inputs', () => {
     process.env.AWS_CONFIG_FILE = '/nonexistent/config'
     const { error } = await failOnce({ endpoint: s.store.clientConfig.endpoint, region: 'us-east-1' })
     expect(error.failures.TOKEN).toEqual({ reason: 'credentials', errorName: 'CredentialsProviderError' })
-    expect(error.message).toContain('credentials: give the client valid credentials')
+    expect(error.message).toContain('credentials: give the Parameter Store client valid credentials')
   })
 
   test('nothing listening → unreachable with the host and ECONNREFUSED', async () => {
@@ -133,7 +133,7 @@ describe('one reason per thing to do differently: the issue inputs', () => {
     expect(error.failures.TOKEN).toEqual(failure)
     expect(event?.failures).toEqual({ TOKEN: failure })
     expect(error.message).toBe(
-      `middy-secrets: no value for TOKEN (/r/token: unreachable) [ECONNREFUSED, host 127.0.0.1:${port}]. unreachable: check the network path to 127.0.0.1:${port} (VPC endpoint or NAT, security groups, DNS) and awsClientOptions.endpoint.`,
+      `middy-secrets: no value for TOKEN (/r/token: unreachable) [ECONNREFUSED, host 127.0.0.1:${port}]. unreachable: check the network path to 127.0.0.1:${port} (a VPC endpoint for ssm or NAT, security groups, DNS) and awsClientOptions.endpoint.`,
     )
   })
 
@@ -169,7 +169,7 @@ describe('one reason per thing to do differently: the issue inputs', () => {
     const { error } = await failOnce(scriptedClient())
     expect(error.reasons).toEqual({ TOKEN: 'invalid_response' })
     expect(error.message).toContain(
-      'invalid_response: the endpoint answered something that is not a valid store response',
+      'invalid_response: the endpoint answered something that is not a valid Parameter Store response',
     )
   })
 })
@@ -236,7 +236,9 @@ describe('the rest of the kind', () => {
       },
     )
     expect(error.reasons).toEqual({ GONE: 'not_found', JSON: 'transform_failed' })
-    expect(error.message).toContain('not_found: create it or fix its name (for a parameter also its version or label')
+    expect(error.message).toContain(
+      'not_found: create the parameter or fix its name, version or label in Parameter Store, or mark the key required: false',
+    )
     expect(error.message).toContain("transform_failed: the stored value does not parse as the key's transform")
   })
 

@@ -27,6 +27,7 @@ describe('the registry', () => {
       kind: 'name',
       id: 'vault:bots/token',
       name: 'bots/token',
+      entry: 'vault:bots/token',
       pinned: false,
     })
   })
@@ -44,15 +45,16 @@ describe('the registry', () => {
     }
     expect(refusal(() => parseEntry('/name', { versionStage: 'AWSPREVIOUS' }))).toMatchObject({
       field: 'versionStage',
-      message: 'versionStage applies to secrets only',
+      message: 'versionStage applies to Secrets Manager secrets only (this entry is read by Parameter Store)',
     })
     expect(refusal(() => parseEntry('secretsmanager:x', { recursive: false }))).toMatchObject({
       field: 'recursive',
-      message: 'recursive applies to paths (names ending in /) only',
+      message:
+        'recursive applies to Parameter Store paths (names ending in /) only (this entry is read by Secrets Manager)',
     })
     const vault = customKind('vault', { calls: 0, fetch: async () => {} })
     expect(refusal(() => parseEntry('vault:x', { recursive: true }, [vault])).message).toBe(
-      'recursive applies to paths (names ending in /) only',
+      'recursive applies to Parameter Store paths (names ending in /) only (this entry is read by the vault store)',
     )
   })
 
@@ -66,16 +68,16 @@ describe('the registry', () => {
       return 'accepted'
     }
     expect(message({ K: { name: 'secretsmanager:x', recursive: true } })).toBe(
-      'middy-secrets: fetchData.K.recursive applies to paths (names ending in /) only',
+      'middy-secrets: fetchData.K.recursive applies to Parameter Store paths (names ending in /) only (this entry is read by Secrets Manager)',
     )
     expect(message({ K: { name: '/x/', versionStage: 'AWSPREVIOUS' } })).toBe(
-      'middy-secrets: fetchData.K.versionStage applies to secrets only',
+      'middy-secrets: fetchData.K.versionStage applies to Secrets Manager secrets only (this entry is read by Parameter Store)',
     )
     expect(message({ K: { name: '/x/', recursive: 'yes' } })).toBe(
       'middy-secrets: fetchData.K.recursive must be a boolean',
     )
     expect(message({ K: { name: '/x', attribute: 'v' } })).toBe(
-      "middy-secrets: fetchData.K has an unknown field 'attribute'",
+      "middy-secrets: fetchData.K has an unknown field 'attribute': the object form is { name, transform?, required?; for Parameter Store paths (names ending in /): recursive?; for Secrets Manager secrets: versionStage?; for DynamoDB entries (dynamodb:<table>/<id>): keyAttr?, sortAttr?, valueAttr? }",
     )
   })
 })

@@ -107,7 +107,7 @@ describe('Secrets Manager through the real SecretsManagerClient', () => {
     } catch (e) {
       error = e
     }
-    expect(error).toMatchObject({ code: 'UNAVAILABLE', keys: ['SM_LADDER'], parameters: ['sm/ladder'] })
+    expect(error).toMatchObject({ code: 'UNAVAILABLE', keys: ['SM_LADDER'], parameters: ['secretsmanager:sm/ladder'] })
     expectNoCanary(everythingShown(error))
     expectNoCanary(JSON.stringify(logger.lines))
   })

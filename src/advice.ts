@@ -1,31 +1,105 @@
 import type { FailureInfo, Reason, SecretsErrorCode } from './errors.js'
 import { SecretsError } from './errors.js'
+import type { AwsAdvice } from './sources/kind.js'
+import { builtInStore } from './sources/registry.js'
+import type { SourceRef } from './sources/source.js'
 import type { LogEvent } from './types.js'
 
-/** What to do about each reason: one thing the user would do differently. Never "put the secret in a variable". */
-const ADVICE: Record<Reason, (f: FailureInfo) => string> = {
-  not_found: () =>
-    'create it or fix its name (for a parameter also its version or label; for a secret its stage) in the store the entry names, or mark the key required: false',
-  access_denied: (f) =>
-    `allow the function's role to read ${f.resourceArn ?? 'the parameter'} (ssm:GetParameters, ssm:GetParametersByPath, secretsmanager:GetSecretValue, or appconfig:StartConfigurationSession and appconfig:GetLatestConfiguration)`,
-  kms_denied: (f) =>
-    `allow the function's role kms:Decrypt on ${f.resourceArn ?? "the parameter's KMS key"}, and check the key is enabled`,
-  client_config: () =>
-    'configure the AWS client: a region (awsClientOptions.region or AWS_REGION) and, if set, a valid endpoint',
-  credentials: () =>
-    'give the client valid credentials: the function role, or awsClientOptions.credentials (expired session, unknown key or clock skew)',
-  throttled: () =>
-    'the account is over the store quota: raise it (SSM higher throughput), lengthen cacheExpiry or share one instance',
-  timed_out: () => 'the store did not answer within fetchTimeout: check the network path or raise fetchTimeout',
-  unreachable: (f) =>
-    `check the network path to ${f.host ?? 'the endpoint'} (VPC endpoint or NAT, security groups, DNS) and awsClientOptions.endpoint`,
-  store_error: () => 'the store failed inside (HTTP 5xx); it is retried with backoff, check AWS Health if it lasts',
-  invalid_request: () =>
-    'the store refused the request itself (HTTP 4xx): check the parameter name and the SDK version, and report it to middy-secrets',
-  invalid_response: () =>
-    'the endpoint answered something that is not a valid store response: check awsClientOptions.endpoint',
-  transform_failed: () => "the stored value does not parse as the key's transform: fix the value or the transform",
-  key_collision: () => 'rename the key or the parameter, or turn setToEnv off',
+/** What advice needs to know of the store a failure came from. */
+interface StoreFacts {
+  /** What messages call it: `Parameter Store`, `the vault store`. */
+  readonly title: string
+  /** How a user's store's entries start: `vault:`. */
+  readonly prefix: string
+  /** The AWS store's own words; undefined for a user's store. */
+  readonly aws: AwsAdvice | undefined
+  /** Where its client's options are: `awsClientOptions`, or also `secretsManager.awsClientOptions`. */
+  readonly clientOptions: (field: string) => string
+}
+
+const factsOf = (ref: SourceRef): StoreFacts => {
+  const kind = builtInStore(ref.store)
+  const own = kind?.option?.name
+  return {
+    title: kind?.title ?? `the ${ref.store} store`,
+    prefix: `${ref.store}:`,
+    aws: kind?.aws,
+    clientOptions: (field) =>
+      own === undefined ? `awsClientOptions.${field}` : `awsClientOptions.${field} or ${own}.awsClientOptions.${field}`,
+  }
+}
+
+// About the value or the map, not the store: the same for every store.
+const TRANSFORM_FAILED = "the stored value does not parse as the key's transform: fix the value or the transform"
+const KEY_COLLISION = 'rename the key or the entry, or turn setToEnv off'
+
+type Advice = (f: FailureInfo, ref: SourceRef, store: StoreFacts, aws: AwsAdvice) => string
+
+/**
+ * What to do about each reason, for an AWS store: one thing the user would do differently, in the words of the
+ * store the failure came from (its IAM actions, its quota, its client's options). Never "put the secret in a
+ * variable".
+ */
+const AWS_ADVICE: Record<Reason, Advice> = {
+  not_found: (_, ref, s, aws) => `${aws.missing(ref)} in ${s.title}, or mark the key required: false`,
+  access_denied: (f, ref, s, aws) =>
+    `allow the function's role to read ${f.resourceArn ?? `it in ${s.title}`} (${aws.actions(ref)})`,
+  kms_denied: (f, _, s) =>
+    `allow the function's role kms:Decrypt on ${f.resourceArn ?? `the KMS key that encrypts it in ${s.title}`}, and check the key is enabled`,
+  client_config: (_, __, s) =>
+    `configure the ${s.title} client: a region (${s.clientOptions('region')}, or AWS_REGION) and, if set, a valid endpoint`,
+  credentials: (_, __, s) =>
+    `give the ${s.title} client valid credentials: the function role, or ${s.clientOptions('credentials')} (expired session, unknown key or clock skew)`,
+  throttled: (_, __, s, aws) =>
+    `the account is over the ${s.title} quota: ${aws.quota}, lengthen cacheExpiry or share one instance`,
+  timed_out: (_, __, s) =>
+    `${s.title} did not answer within fetchTimeout: check the network path or raise fetchTimeout`,
+  unreachable: (f, _, s, aws) =>
+    `check the network path to ${f.host ?? `the ${s.title} endpoint`} (a VPC endpoint for ${aws.endpoint} or NAT, security groups, DNS) and ${s.clientOptions('endpoint')}`,
+  store_error: (_, __, s) =>
+    `${s.title} failed inside (HTTP 5xx); it is retried with backoff, check AWS Health if it lasts`,
+  invalid_request: (_, __, s) =>
+    `${s.title} refused the request itself (HTTP 4xx): check the entry and the SDK version, and report it to middy-secrets`,
+  invalid_response: (_, __, s) =>
+    `the endpoint answered something that is not a valid ${s.title} response: check ${s.clientOptions('endpoint')}`,
+  transform_failed: () => TRANSFORM_FAILED,
+  key_collision: () => KEY_COLLISION,
+}
+
+/**
+ * The same for a user's store (`stores: { vault }`): the advice is about that store, which this package knows
+ * nothing of — no AWS service, IAM, KMS or AWS Health.
+ */
+const OWN_ADVICE: Record<Reason, (f: FailureInfo, s: StoreFacts) => string> = {
+  not_found: (_, s) => `create it in ${s.title} or fix what follows '${s.prefix}', or mark the key required: false`,
+  access_denied: (_, s) => `${s.title} refused to give it: allow the function to read it there`,
+  kms_denied: (_, s) =>
+    `${s.title} could not decrypt it: check the key it is encrypted with and the function's use of it`,
+  client_config: (_, s) => `${s.title} could not make a request: check how its source is configured`,
+  credentials: (_, s) => `give ${s.title} valid credentials`,
+  throttled: (_, s) => `${s.title} is throttling the function: lengthen cacheExpiry or share one instance`,
+  timed_out: (_, s) => `${s.title} did not answer within fetchTimeout: check the path to it or raise fetchTimeout`,
+  unreachable: (f, s) => `check the network path to ${f.host ?? s.title}`,
+  store_error: (_, s) =>
+    `${s.title} failed (its fetch threw, or it answered store_error); it is retried with backoff: check that store`,
+  invalid_request: (_, s) => `${s.title} refused the request: check what follows '${s.prefix}'`,
+  invalid_response: (_, s) =>
+    `${s.title} answered something that is not a value of the entry's shape (a string; for an entry ending in / an object of strings): check its source`,
+  transform_failed: () => TRANSFORM_FAILED,
+  key_collision: () => KEY_COLLISION,
+}
+
+/**
+ * What to do about a failure of the entry `ref`: advice that fits both the reason and the store it came from.
+ *
+ * @example
+ * ```ts
+ * advice({ reason: 'store_error' }, ref) // for secretsmanager:prod/db: 'Secrets Manager failed inside (HTTP 5xx); …'
+ * ```
+ */
+export const advice = (f: FailureInfo, ref: SourceRef): string => {
+  const store = factsOf(ref)
+  return store.aws ? AWS_ADVICE[f.reason](f, ref, store, store.aws) : OWN_ADVICE[f.reason](f, store)
 }
 
 /** The code of an error about these reasons: a collision or a transform is not an outage. */
@@ -49,10 +123,10 @@ export const describeFailure = (f: FailureInfo): string =>
     .filter((part) => part !== undefined)
     .join(', ')
 
-/** One key with no value: which key, which parameter, and why. */
+/** One key with no value: which key, which entry, and why. */
 export interface Missing {
   readonly key: string
-  readonly parameter: string
+  readonly ref: SourceRef
   readonly failure: FailureInfo
 }
 
@@ -66,7 +140,8 @@ export const failureFields = (f: FailureInfo | undefined): Record<string, string
 
 /**
  * The error an invocation fails with when keys have no value, and the `unavailable` event logged with it: both
- * name every key, its parameter, its reason and the safe details, and give the advice once per reason.
+ * name every key, its entry as written, its reason and the safe details, and give the advice once per reason and
+ * store.
  */
 export const unavailableError = (missing: readonly Missing[]): { error: SecretsError; event: LogEvent } => {
   const keys: string[] = []
@@ -74,20 +149,21 @@ export const unavailableError = (missing: readonly Missing[]): { error: SecretsE
   const reasons: Record<string, Reason> = {}
   const failures: Record<string, FailureInfo> = {}
   const parts: string[] = []
-  const advice = new Map<string, string>()
-  for (const { key, parameter, failure } of missing) {
+  const advised = new Map<string, string>()
+  for (const { key, ref, failure } of missing) {
+    const parameter = ref.entry
     keys.push(key)
     parameters.push(parameter)
     reasons[key] = failure.reason
     failures[key] = { ...failure }
     const facts = describeFailure(failure)
     parts.push(`${key} (${parameter}: ${failure.reason})${facts ? ` [${facts}]` : ''}`)
-    const text = ADVICE[failure.reason](failure)
-    advice.set(text, `${failure.reason}: ${text}`)
+    const text = advice(failure, ref)
+    advised.set(text, `${failure.reason}: ${text}`)
   }
   const error = new SecretsError(
     codeFor(Object.values(reasons)),
-    `middy-secrets: no value for ${parts.join(', ')}. ${[...advice.values()].join('. ')}.`,
+    `middy-secrets: no value for ${parts.join(', ')}. ${[...advised.values()].join('. ')}.`,
     { keys, parameters, reasons, failures },
   )
   return { error, event: { event: 'unavailable', keys, parameters, reasons, failures } }

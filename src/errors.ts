@@ -88,7 +88,7 @@ export interface SecretsErrorDetails {
 }
 
 /**
- * The only error middy-secrets throws. It names keys, parameter names and reasons, never a value,
+ * The only error middy-secrets throws. It names keys, entries and reasons, never a value,
  * and never carries an SDK error as `cause` (SDK errors can quote a response body full of values).
  *
  * @example
@@ -110,7 +110,10 @@ export class SecretsError extends Error {
   readonly code: SecretsErrorCode
   /** The keys of `fetchData` concerned. */
   readonly keys: readonly string[]
-  /** The parameter names concerned, in the order of `keys`. */
+  /**
+   * The entries concerned, in the order of `keys`, as written in `fetchData` (`/shared/db-url`,
+   * `secretsmanager:prod/db`, `dynamodb:config/app`).
+   */
   readonly parameters: readonly string[]
   /** Why each key failed, by key. */
   readonly reasons: Readonly<Record<string, Reason>>

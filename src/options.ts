@@ -3,7 +3,7 @@ import { reservedPathKey, reservedVariable } from './env-names.js'
 import { SecretsError } from './errors.js'
 import { customKind, RESERVED_STORE_NAMES, STORE_NAME } from './sources/custom.js'
 import { SpecError, type StoreKind } from './sources/kind.js'
-import { parseEntry, STORES, storeFields } from './sources/registry.js'
+import { entryForms, objectForm, parseEntry, STORES, storeFields } from './sources/registry.js'
 import type { Source, SourceRef } from './sources/source.js'
 import { resolveTransform, TRANSFORMS, type TransformFn } from './transform.js'
 import type { AwsClientLike, Clock, FetchData, LogEvent, Logger, SecretsOptions } from './types.js'
@@ -244,21 +244,29 @@ const resolveEntry = (
 ): Entry => {
   const at = `fetchData.${keyLabel(key)}`
   const spec = typeof value === 'string' ? { name: value } : value
-  if (spec === null || typeof spec !== 'object') {
-    return invalid(`${at} must be a parameter name or { name, transform?, required?, recursive? }`, [key])
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
+    return invalid(`${at} must be ${entryForms(custom)}`, [key])
   }
   const s = spec as Record<string, unknown>
   const fields: Record<string, unknown> = {}
   for (const field of ownKeys(s, at, [key])) {
     if (BASE_FIELDS.has(field)) continue
-    if (!fieldNames.has(field)) invalid(`${at} has an unknown field ${cut(field)}`, [key])
+    if (!fieldNames.has(field)) {
+      const known = new Set([...BASE_FIELDS, ...fieldNames])
+      invalid(
+        `${at} has an unknown field ${cut(field)}${didYouMean(field, known)}: the object form is ${objectForm(custom)}`,
+        [key],
+      )
+    }
     const fieldValue = get(s, field, `${at}.${field}`, [key])
     if (fieldValue !== undefined) fields[field] = fieldValue
   }
   const name = get(s, 'name', `${at}.name`, [key])
   const required = get(s, 'required', `${at}.required`, [key])
   const transformOption = get(s, 'transform', `${at}.transform`, [key])
-  if (typeof name !== 'string') return invalid(`${at}.name must be a string`, [key])
+  if (typeof name !== 'string') {
+    return invalid(`${at}.name must be a string: the object form is ${objectForm(custom)}`, [key])
+  }
   if (required !== undefined && typeof required !== 'boolean') invalid(`${at}.required must be a boolean`, [key])
   const transform = resolveTransform(transformOption as never)
   if (!transform) invalid(`${at}.transform must be one of ${TRANSFORMS.join(', ')} or a function`, [key])
@@ -402,8 +410,11 @@ const near = (a: string, b: string): boolean => {
 }
 
 /** A hint for an unknown option: the known one it most likely meant, or where an AWS client field belongs. */
-const hint = (name: string, known: ReadonlySet<string>): string => {
-  if (CLIENT_FIELDS.has(name)) return ` (the AWS client's ${name} goes in awsClientOptions.${name})`
+const hint = (name: string, known: ReadonlySet<string>): string =>
+  CLIENT_FIELDS.has(name) ? ` (the AWS client's ${name} goes in awsClientOptions.${name})` : didYouMean(name, known)
+
+/** The known name an unknown one most likely meant: the same but for case, or within two edits. */
+const didYouMean = (name: string, known: ReadonlySet<string>): string => {
   if (name.length > 64) return ''
   const lower = name.toLowerCase()
   for (const option of known) if (option.toLowerCase() === lower) return ` (did you mean '${option}'?)`
@@ -468,8 +479,8 @@ const resolve = (input: SecretsOptions<FetchData>): ResolvedOptions => {
   if (env) {
     for (const entry of entries) {
       if (entry.ref.kind === 'path') continue
-      env.fixed.set(entry.key, entry.ref.name)
-      env.claim(entry.key, entry.ref.name)
+      env.fixed.set(entry.key, entry.ref.entry)
+      env.claim(entry.key, entry.ref.entry)
     }
   }
   return resolved

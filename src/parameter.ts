@@ -12,7 +12,7 @@ export interface ParameterRef extends SourceRef {
   readonly kind: 'name' | 'path' | 'secret'
   /** As sent: `name`, `name:selector`, `arn…:selector`, or the path; for a secret `secretsmanager:<id>:<stage>`. */
   readonly id: string
-  /** The plain parameter name (or path, or SecretId), as results and messages name it. */
+  /** The plain parameter name (or path, or SecretId), as results name it and as it is sent. */
   readonly name: string
   /** `':3'` or `':prod'` as results carry it, or `''`; for a secret its version stage, `''` for AWSCURRENT. */
   readonly selector: string
@@ -122,7 +122,7 @@ export const parseSsm = (input: string, recursive: boolean): ParameterRef => {
     }
     // The same path read recursively and not are two different fetches.
     const id = recursive ? body : `${body} (direct children)`
-    return { store: 'ssm', kind: 'path', id, name: body, selector: '', arn: '', pinned: false, recursive }
+    return { store: 'ssm', kind: 'path', id, name: body, entry: input, selector: '', arn: '', pinned: false, recursive }
   }
 
   const colon = body.indexOf(':')
@@ -139,6 +139,7 @@ export const parseSsm = (input: string, recursive: boolean): ParameterRef => {
     kind: 'name',
     id: input,
     name,
+    entry: input,
     selector: colon === -1 ? '' : `:${selector}`,
     arn,
     pinned: VERSION.test(selector) && !SECRETS_REFERENCE.test(name),

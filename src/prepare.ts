@@ -14,7 +14,8 @@ const collision = (detail: string): FailureInfo => ({ reason: 'key_collision', d
  * (`DB` + `host` and the key `DB_HOST`). Nothing is written for such a key: it goes down its ladder.
  */
 const pathVariables = (entry: Entry, raw: Readonly<Record<string, string>>): Map<string, string> | FailureInfo => {
-  const path = entry.ref.name
+  // Relative names follow the entry as written (`/db/` + `host`, `dynamodb:config/db/` + `host`).
+  const path = entry.ref.entry
   const env = new Map<string, string>()
   const owner = new Map<string, string>()
   const scope = entry.env

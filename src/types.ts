@@ -485,7 +485,7 @@ export type Rung = 'fresh' | 'stale' | 'env' | 'missing' | 'pending'
  * ```
  */
 export interface KeyStats {
-  /** The parameter (or secret) the key reads, as given in `fetchData`. */
+  /** The entry the key reads, as written in `fetchData`, prefix included (`secretsmanager:prod/db`). */
   readonly parameter: string
   /** The rung of the ladder serving the key now. */
   readonly rung: Rung

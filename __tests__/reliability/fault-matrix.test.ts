@@ -51,6 +51,8 @@ interface Case {
 interface World {
   source: MatrixSource
   ids: readonly string[]
+  /** The entries as written in fetchData (`secretsmanager:<id>`): what errors name. */
+  entries: readonly string[]
 }
 
 const fault = (kind: FaultKind, reason: Reason, fetchTimeout?: number): Case => ({
@@ -116,7 +118,7 @@ const setup = (source: MatrixSource, c: Case) => {
   // Each test reads its own references: fault rules are scoped to them.
   const base = String(++worlds)
   const ids = Array.from({ length: SIZE }, (_, i) => source.id(base, i))
-  const w: World = { source, ids }
+  const w: World = { source, ids, entries: ids.map((id) => source.ref(id)) }
   for (const id of ids) source.create(s.store, id, `s${ids.indexOf(id)}`)
   const instance = (covered: boolean): Instance => {
     const keys = ids.map((_, i) => (covered ? coveredKey(i) : bareKey(i)))
@@ -160,11 +162,11 @@ const MOMENTS = {
     for (const [n, inst] of insts.entries()) {
       const o = outcomes[n]!
       expect(o.waited).toBe(true)
-      expectServed(w.ids, inst, o, ...down(c, 'fallback'))
+      expectServed(w.entries, inst, o, ...down(c, 'fallback'))
       // At once again: nobody waits on the failing store, and nothing more is asked of it.
       const again = await invoke(inst)
       expect(again.waited).toBe(false)
-      expectServed(w.ids, inst, again, ...down(c, 'fallback'))
+      expectServed(w.entries, inst, again, ...down(c, 'fallback'))
       expect(again.stats.storeCalls).toBe(o.stats.storeCalls)
     }
     expectCallsSeen(w, insts)
@@ -183,11 +185,11 @@ const MOMENTS = {
       const before = inst.mw.stats().storeCalls
       const o = await invoke(inst)
       expect(o.waited).toBe(false)
-      expectServed(w.ids, inst, o, ...ALL_FRESH)
+      expectServed(w.entries, inst, o, ...ALL_FRESH)
       expect(o.stats.keys[inst.keys[0]!]?.ageMs).toBe(0.8 * EXPIRY)
       const again = await invoke(inst)
       expect(again.waited).toBe(false)
-      expectServed(w.ids, inst, again, ...down(c, c.answer ? 'fallback' : 'fresh'))
+      expectServed(w.entries, inst, again, ...down(c, c.answer ? 'fallback' : 'fresh'))
       expect(again.stats.storeCalls).toBeGreaterThan(before)
     }
     expectCallsSeen(w, insts)
@@ -202,12 +204,12 @@ const MOMENTS = {
     for (const inst of insts) {
       const o = await invoke(inst)
       expect(o.waited).toBe(true)
-      expectServed(w.ids, inst, o, ...down(c, c.answer ? 'fallback' : 'stale'))
+      expectServed(w.entries, inst, o, ...down(c, c.answer ? 'fallback' : 'stale'))
       if (!c.answer) expect(o.stats.keys[inst.keys[2]!]?.ageMs).toBe(EXPIRY)
       // A key with a usable value (or a verdict and a fallback) never waits on the failing store again.
       const again = await invoke(inst)
       expect(again.waited).toBe(false)
-      expectServed(w.ids, inst, again, ...down(c, c.answer ? 'fallback' : 'stale'))
+      expectServed(w.entries, inst, again, ...down(c, c.answer ? 'fallback' : 'stale'))
       expect(again.stats.storeCalls).toBe(o.stats.storeCalls)
     }
     expectCallsSeen(w, insts)
@@ -243,12 +245,12 @@ const MOMENTS = {
         if (c.answer) {
           // Fresh (no verdict yet) until the first refresh lands, then the fallback for good.
           answered[n] ||= observed(2) === c.reason
-          expectServed(w.ids, inst, o, ...(answered[n] ? down(c, 'fallback') : ALL_FRESH))
+          expectServed(w.entries, inst, o, ...(answered[n] ? down(c, 'fallback') : ALL_FRESH))
           continue
         }
         const rung: Want = now < EXPIRY ? 'fresh' : now < EXPIRY + STALE_IF_ERROR ? 'stale' : 'fallback'
         expectServed(
-          w.ids,
+          w.entries,
           inst,
           o,
           () => rung,
@@ -280,7 +282,7 @@ const MOMENTS = {
     const outcomes = await Promise.all(insts.map(invoke))
     for (const [n, inst] of insts.entries()) {
       expect(outcomes[n]?.waited).toBe(true)
-      expectServed(w.ids, inst, outcomes[n]!, ...down(c, 'fallback'))
+      expectServed(w.entries, inst, outcomes[n]!, ...down(c, 'fallback'))
     }
     for (const [i, id] of w.ids.entries()) source.create(s.store, id, `r${i}`)
     c.heal(w)
@@ -291,18 +293,18 @@ const MOMENTS = {
     // covered has a value for every key: it serves at once and the refresh lands in the background.
     const during = await invoke(covered)
     expect(during.waited).toBe(false)
-    expectServed(w.ids, covered, during, ...down(c, 'fallback'))
+    expectServed(w.entries, covered, during, ...down(c, 'fallback'))
     covered.good = w.ids.map((_, i) => `r${i}`)
     bare.good = w.ids.map((_, i) => `r${i}`)
     const back = await invoke(covered)
     expect(back.waited).toBe(false)
-    expectServed(w.ids, covered, back, ...ALL_FRESH)
+    expectServed(w.entries, covered, back, ...ALL_FRESH)
     const recovered = covered.logger.lines.filter((l) => l.event.event === 'recovered').map((l) => l.event.key)
     expect(recovered.sort()).toEqual(c.affected.map((i) => covered.keys[i]).sort())
     // bare has no value for the affected keys: it waits (bounded) and gets them.
     const waited = await invoke(bare)
     expect(waited.waited).toBe(true)
-    expectServed(w.ids, bare, waited, ...ALL_FRESH)
+    expectServed(w.entries, bare, waited, ...ALL_FRESH)
     expectCallsSeen(w, insts)
   },
 } satisfies Record<string, (source: MatrixSource, c: Case) => Promise<void>>

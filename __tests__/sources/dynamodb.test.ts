@@ -131,7 +131,7 @@ describe('DynamoDB in the same map', () => {
       expect(b.error).toMatchObject({
         code: 'UNAVAILABLE',
         keys: ['DYN_BARE'],
-        parameters: ['config/doomed'],
+        parameters: ['dynamodb:config/doomed'],
         reasons: { DYN_BARE: 'not_found' },
       })
       expectNoCanary(
@@ -165,7 +165,7 @@ describe('DynamoDB in the same map', () => {
       reasons: { GONE: 'not_found' },
       failures: { GONE: expect.objectContaining({ errorName: 'ResourceNotFoundException', httpStatus: 400 }) },
     })
-    expect(error?.message).toContain('GONE (no-such-table/x: not_found)')
+    expect(error?.message).toContain('GONE (dynamodb:no-such-table/x: not_found)')
     expect(mw.stats().keys.PRESENT?.rung).toBe('fresh')
     expect(mw.stats().keys.GONE_PART?.reason).toBe('not_found')
   })

@@ -142,7 +142,7 @@ export const invoke = async (inst: Instance): Promise<Outcome> => {
 
 /**
  * Checks the rung and reason of every key, the values served, and — when some key has no value — that the
- * invocation failed with a SecretsError naming exactly those keys, their `parameters` and reasons.
+ * invocation failed with a SecretsError naming exactly those keys, their entries as written (`parameters`) and reasons.
  */
 export const expectServed = (
   parameters: readonly string[],

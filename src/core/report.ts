@@ -18,7 +18,7 @@ export const unavailable = (
   unavailableError(
     missing.map((slot) => ({
       key: slot.entry.key,
-      parameter: slot.entry.ref.name,
+      ref: slot.entry.ref,
       failure: slot.failure ?? { reason: timedOut ? 'timed_out' : 'unreachable' },
     })),
   )
@@ -39,7 +39,7 @@ export const report = (
   const event: LogEvent = {
     event: degraded(rung) ? 'degraded' : 'recovered',
     key: slot.entry.key,
-    parameter: slot.entry.ref.name,
+    parameter: slot.entry.ref.entry,
     rung,
     from: before,
     ...failureFields(degraded(rung) ? slot.failure : undefined),
@@ -61,7 +61,7 @@ export const stats = (slots: readonly KeyState[], rungs: readonly Rung[], now: n
   slots.forEach((slot, i) => {
     const rung = rungs[i]!
     ;(keys as Record<string, unknown>)[slot.entry.key] = {
-      parameter: slot.entry.ref.name,
+      parameter: slot.entry.ref.entry,
       rung,
       ageMs: rung === 'fresh' || rung === 'stale' ? now - slot.fetchedAt : undefined,
       reason: slot.failure?.reason,

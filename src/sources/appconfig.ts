@@ -42,6 +42,7 @@ export const parseAppConfig = (input: string): AppConfigRef => {
     kind: 'appconfig',
     id: input,
     name: body,
+    entry: input,
     pinned: false,
     application,
     environment,
@@ -59,6 +60,13 @@ const sdkModule = once(() => import(SDK) as Promise<AppConfigModule & { AppConfi
 export const appConfigKind: StoreKind = {
   store: 'appconfig',
   title: 'AppConfig',
+  aws: {
+    actions: () => 'appconfig:StartConfigurationSession and appconfig:GetLatestConfiguration',
+    missing: () =>
+      'create the application, environment and configuration profile (and deploy a configuration) or fix their names',
+    quota: 'raise its quota',
+    endpoint: 'appconfigdata',
+  },
   prefix: APPCONFIG,
   recognises: (input) => input.startsWith(APPCONFIG),
   parse: parseAppConfig,

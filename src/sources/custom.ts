@@ -155,6 +155,7 @@ export const customKind = (name: string, source: Source): StoreKind => {
         kind: reference.endsWith('/') ? 'path' : 'name',
         id: input,
         name: reference,
+        entry: input,
         pinned: false,
       })
     },

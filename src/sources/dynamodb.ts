@@ -72,6 +72,7 @@ export const parseDynamoDb = (input: string, fields: SpecFields): DynamoDbRef =>
     kind: partition ? 'path' : 'item',
     id: custom ? `${input} ${JSON.stringify([keyAttr, partition ? sortAttr : '', valueAttr])}` : input,
     name: rest,
+    entry: input,
     pinned: false,
     table,
     key,
@@ -98,6 +99,15 @@ const APPLIES = 'DynamoDB entries (dynamodb:<table>/<id>)'
 export const dynamoDbKind: StoreKind = {
   store: 'dynamodb',
   title: 'DynamoDB',
+  aws: {
+    actions: (ref) => (ref.kind === 'path' ? 'dynamodb:Query' : 'dynamodb:BatchGetItem'),
+    missing: (ref) =>
+      ref.kind === 'path'
+        ? 'put items in the partition, or fix the table, the id or keyAttr'
+        : 'put the item, or fix the table, the id, keyAttr or valueAttr',
+    quota: "raise the table's read capacity (or make it on-demand)",
+    endpoint: 'dynamodb',
+  },
   prefix: DYNAMODB,
   recognises: (input) => input.startsWith(DYNAMODB),
   parse: parseDynamoDb,

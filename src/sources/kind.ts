@@ -18,6 +18,21 @@ export class SpecError extends Error {
 }
 
 /**
+ * What advice says about an AWS store, in that service's own words. A store without it (a user's store) gets
+ * advice that names no AWS service, IAM action, KMS or AWS Health.
+ */
+export interface AwsAdvice {
+  /** The IAM actions that read the reference: `ssm:GetParameters` for a name, `ssm:GetParametersByPath` for a path. */
+  actions(ref: SourceRef): string
+  /** What to create or fix when the store answers that it does not exist: `create the secret or fix its name`. */
+  missing(ref: SourceRef): string
+  /** What raises the account's quota when the store throttles it. */
+  readonly quota: string
+  /** The service a VPC endpoint for it names: `com.amazonaws.<region>.<endpoint>`. */
+  readonly endpoint: string
+}
+
+/**
  * One kind of store, as the registry knows it: how its entries are recognised and parsed (at construction, in the
  * core's bundle), which SDK it needs and how its source is made (its code and SDK load on the first fetch).
  */
@@ -26,6 +41,8 @@ export interface StoreKind {
   readonly store: string
   /** What messages call the store: `Secrets Manager`. */
   readonly title: string
+  /** The advice of an AWS store's errors; absent for a user's store. */
+  readonly aws?: AwsAdvice
   /** The prefix its entries start with (`secretsmanager:`), listed when an unknown prefix is refused. */
   readonly prefix?: string
   /** Whether an entry string is this store's. The Parameter Store kind is not asked: it takes the rest. */

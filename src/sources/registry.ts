@@ -13,12 +13,43 @@ import { ssmKind } from './ssm.js'
  */
 export const STORES: readonly StoreKind[] = [secretsManagerKind, appConfigKind, dynamoDbKind, ssmKind]
 
+/** The built-in store of that name, or undefined for a user's store. */
+export const builtInStore = (store: string): StoreKind | undefined => STORES.find((kind) => kind.store === store)
+
 /** The object-form fields some store reads, beyond `name`, `transform` and `required`. */
 export const storeFields = (kinds: readonly StoreKind[] = STORES): ReadonlySet<string> =>
   new Set(kinds.flatMap((kind) => Object.keys(kind.fields ?? {})))
 
 const reads = (kind: StoreKind, field: string): boolean =>
   kind.fields !== undefined && Object.hasOwn(kind.fields, field)
+
+const ordered = (custom: readonly StoreKind[]): StoreKind[] => [
+  ssmKind,
+  ...STORES.filter((kind) => kind !== ssmKind),
+  ...custom,
+]
+
+/**
+ * The object form of an entry, for messages: `{ name, transform?, required?; for <what>: <field>?, … }`, each
+ * store's fields with what they apply to, from each kind's `fields` (a new store's appear here by themselves).
+ */
+export const objectForm = (custom: readonly StoreKind[] = []): string => {
+  const byScope = new Map<string, string[]>()
+  for (const kind of ordered(custom)) {
+    for (const [field, scope] of Object.entries(kind.fields ?? {})) {
+      byScope.set(scope, [...(byScope.get(scope) ?? []), `${field}?`])
+    }
+  }
+  const fields = [...byScope].map(([scope, names]) => `; for ${scope}: ${names.join(', ')}`).join('')
+  return `{ name, transform?, required?${fields} }`
+}
+
+/** Every form an entry may take, for messages: the string forms by store prefix, and the {@link objectForm}. */
+export const entryForms = (custom: readonly StoreKind[] = []): string => {
+  const prefixes = ordered(custom).flatMap((kind) => (kind.prefix === undefined ? [] : [kind.prefix]))
+  const last = prefixes.pop()
+  return `a string (a ${ssmKind.title} name, ARN or path, or an entry starting ${prefixes.join(', ')} or ${last}) or ${objectForm(custom)}`
+}
 
 /** The store kind that owns an entry: a user's store first, then the built-in ones. */
 export const kindOf = (input: string, custom: readonly StoreKind[] = []): StoreKind => {
@@ -48,7 +79,12 @@ export const parseEntry = (input: string, fields: SpecFields, custom: readonly S
   for (const field of Object.keys(fields)) {
     if (reads(kind, field)) continue
     const owner = [...STORES, ...custom].find((other) => reads(other, field))
-    throw new SpecError(field, owner ? `applies to ${owner.fields?.[field]} only` : `is not read by ${kind.title}`)
+    throw new SpecError(
+      field,
+      owner
+        ? `applies to ${owner.fields?.[field]} only (this entry is read by ${kind.title})`
+        : `is not read by ${kind.title}`,
+    )
   }
   return kind.parse(input, fields)
 }

@@ -29,6 +29,7 @@ const parse = (input: string, fields: SpecFields): ParameterRef => {
     kind: 'secret',
     id: `${SECRETS_MANAGER}${secretId}:${stage}`,
     name: secretId,
+    entry: input,
     selector: stage,
     arn: '',
     pinned: false,
@@ -43,11 +44,17 @@ const sdkModule = once(() => import(SDK) as Promise<SecretsManagerModule & { Sec
 export const secretsManagerKind: StoreKind = {
   store: 'secretsmanager',
   title: 'Secrets Manager',
+  aws: {
+    actions: () => 'secretsmanager:GetSecretValue; with secretsManager.batch also secretsmanager:BatchGetSecretValue',
+    missing: () => 'create the secret or fix its name or versionStage',
+    quota: 'raise its quota, or read up to 20 secrets a call with secretsManager: { batch: true }',
+    endpoint: 'secretsmanager',
+  },
   prefix: SECRETS_MANAGER,
   recognises: (input) =>
     input.startsWith(SECRETS_MANAGER) || (input.startsWith('arn:') && input.includes(':secretsmanager:')),
   parse,
-  fields: { versionStage: 'secrets' },
+  fields: { versionStage: 'Secrets Manager secrets' },
   option: { name: 'secretsManager', settings: { batch: 'boolean' } },
   sdk: SDK,
   source: (opts, settings) => {

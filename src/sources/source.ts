@@ -47,7 +47,14 @@ export type Outcome =
  * @example
  * ```ts
  * // fetchData: { TOKEN: 'vault:bots/superman' } with stores: { vault } reaches vault.fetch as
- * const ref: SourceRef = { store: 'vault', kind: 'name', id: 'vault:bots/superman', name: 'bots/superman', pinned: false }
+ * const ref: SourceRef = {
+ *   store: 'vault',
+ *   kind: 'name',
+ *   id: 'vault:bots/superman',
+ *   name: 'bots/superman',
+ *   entry: 'vault:bots/superman',
+ *   pinned: false,
+ * }
  * ```
  */
 export interface SourceRef {
@@ -60,8 +67,13 @@ export interface SourceRef {
   readonly kind: string
   /** Unique across stores: two keys with the same `id` share one fetch. Answer by it in `out`. */
   readonly id: string
-  /** What the store calls it (the entry without its store prefix); messages and log events show it. */
+  /** What the store calls it (the entry without its store prefix): what a source asks its store for. */
   readonly name: string
+  /**
+   * The entry as written in `fetchData`, prefix included (`secretsmanager:prod/db`, `vault:bots/superman`; a
+   * Parameter Store name, path or ARN as it is): what errors, log events and `stats()` show, never sent to a store.
+   */
+  readonly entry: string
   /** A value that never changes (an SSM version number): fetched once, never refreshed. */
   readonly pinned: boolean
 }

@@ -6,6 +6,8 @@ import { type ClientClass, createClient, LazySource, once, start, thenOrNow } fr
 import type { SsmModule } from './stores/ssm.js'
 
 const SDK = '@aws-sdk/client-ssm'
+const SECRETS_REFERENCE = '/aws/reference/secretsmanager/'
+const PATHS = 'Parameter Store paths (names ending in /)'
 
 const modules = once(async () => {
   const [{ SsmSource }, sdk] = await Promise.all([
@@ -22,17 +24,32 @@ const modules = once(async () => {
 export const ssmKind: StoreKind = {
   store: 'ssm',
   title: 'Parameter Store',
+  aws: {
+    actions: (ref) =>
+      ref.kind === 'path'
+        ? 'ssm:GetParametersByPath'
+        : // SSM reads a secret through /aws/reference/secretsmanager/ with the caller's own rights.
+          ref.name.startsWith(SECRETS_REFERENCE)
+          ? 'ssm:GetParameters, and secretsmanager:GetSecretValue on the secret'
+          : 'ssm:GetParameters',
+    missing: (ref) =>
+      ref.kind === 'path'
+        ? 'create parameters under the path or fix it'
+        : 'create the parameter or fix its name, version or label',
+    quota: 'raise its throughput (the higher-throughput setting)',
+    endpoint: 'ssm',
+  },
   recognises: () => true,
   parse: (input, fields) => {
     const recursive = fields.recursive
     if (recursive !== undefined && typeof recursive !== 'boolean') throw new SpecError('recursive', 'must be a boolean')
     const ref = parseSsm(input, recursive !== false)
     if (recursive !== undefined && ref.kind !== 'path') {
-      throw new SpecError('recursive', 'applies to paths (names ending in /) only')
+      throw new SpecError('recursive', `applies to ${PATHS} only`)
     }
     return ref
   },
-  fields: { recursive: 'paths (names ending in /)' },
+  fields: { recursive: PATHS },
   sdk: SDK,
   // The top-level awsClientOptions and AwsClient are Parameter Store's.
   source: (opts) => {

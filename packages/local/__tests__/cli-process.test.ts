@@ -1,7 +1,7 @@
 // The installed command, as a user runs it: `npx middy-secrets-local` (the workspace's bin link) from the build
 // that `npm test` makes first (pretest), stopped with Ctrl-C (SIGINT) and with SIGTERM.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm'
@@ -70,4 +70,17 @@ test('--help through the bin link exits 0; a bad flag exits 2 with the usage', a
   const bad = start(['--nope'])
   expect(await bad.exit).toBe(2)
   expect(bad.output().err).toMatch(/Unknown option '--nope'[\s\S]*Usage:/)
+})
+
+test('a seed file with an unknown section exits 2 naming it and the known ones, without its values', async () => {
+  const seed = join(folder.path, 'seed.json')
+  writeFileSync(seed, JSON.stringify({ parameter: { '/app/token': 'CANARY-7f3a-lost' } }))
+  const run = start(['--port', '0', '--seed', seed])
+  children.push(run.child)
+  expect(await run.exit).toBe(2)
+  const { out, err } = run.output()
+  expect(err).toBe(
+    `middy-secrets-local: --seed ${seed}: seed file: unknown section "parameter" (did you mean "parameters"?); the sections are "parameters", "secrets" and "appconfig"\n`,
+  )
+  expect(`${out}${err}`).not.toContain('CANARY-7f3a')
 })

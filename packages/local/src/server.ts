@@ -21,6 +21,7 @@ import {
   type SecretsOperation,
   type SeedSecrets,
 } from './secrets-engine.js'
+import { unknownName } from './state.js'
 
 /**
  * What an `SSMClient` or a `SecretsManagerClient` needs to talk to a started store: spread it into the client's
@@ -103,6 +104,23 @@ export interface LocalStoreOptions extends EngineOptions {
    */
   appconfig?: SeedAppConfig
 }
+
+// Every option, once: the record makes the compiler list a new one here.
+const STORE_OPTIONS = Object.keys({
+  latencyMs: true,
+  port: true,
+  host: true,
+  maxRequests: true,
+  onChange: true,
+  secrets: true,
+  appconfig: true,
+  region: true,
+  accountId: true,
+  seed: true,
+  bestEffortPaging: true,
+  parameters: true,
+  now: true,
+} satisfies Record<keyof LocalStoreOptions, true>)
 
 /**
  * Requests received per operation (the `X-Amz-Target` without its `AmazonSSM.` or `secretsmanager.` prefix), and
@@ -242,6 +260,11 @@ export class LocalParameterStore {
   #port: number | undefined
 
   constructor(options: LocalStoreOptions = {}) {
+    // A misspelt option (`parameter` for `parameters`) would drop what it holds without a word.
+    for (const name of Object.keys(options)) {
+      const problem = unknownName(name, STORE_OPTIONS, 'option')
+      if (problem !== undefined) throw new TypeError(`LocalStoreOptions: ${problem}`)
+    }
     const { latencyMs, secrets, appconfig, port, host, maxRequests, onChange, ...engineOptions } = options
     this.#onChange = onChange
     if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {

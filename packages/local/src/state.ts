@@ -77,6 +77,83 @@ const fail = (where: string, what: string): never => {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
+const QUOTE_MAX = 64
+
+/** A name as a message shows it: quoted, cut short (a name is shown, never the value under it). */
+const quoted = (name: string): string =>
+  name.length <= QUOTE_MAX
+    ? JSON.stringify(name)
+    : `${JSON.stringify(name.slice(0, QUOTE_MAX))}… (${name.length} characters)`
+
+/** Levenshtein distance, stopping early: only "is it within 2" matters. */
+const near = (a: string, b: string): boolean => {
+  if (Math.abs(a.length - b.length) > 2) return false
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i]
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(
+        (previous[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      )
+    }
+    previous = row
+  }
+  return (previous[b.length] as number) <= 2
+}
+
+/** The known name an unknown one most likely meant: the same but for case, or within two edits. */
+const meant = (name: string, known: readonly string[]): string | undefined => {
+  if (name.length > QUOTE_MAX) return undefined
+  const lower = name.toLowerCase()
+  return (
+    known.find((k) => k.toLowerCase() === lower) ??
+    (name.length < 4 ? undefined : known.find((k) => near(lower, k.toLowerCase())))
+  )
+}
+
+const list = (names: readonly string[]): string =>
+  names.length === 1
+    ? quoted(names[0] as string)
+    : `${names.slice(0, -1).map(quoted).join(', ')} and ${quoted(names.at(-1) as string)}`
+
+/**
+ * Why `name` is refused among `known` (`unknown section "parameter" (did you mean "parameters"?); the sections are
+ * …`), or undefined when it is known. Names the name, what was probably meant and the known names; never a value.
+ */
+export const unknownName = (name: string, known: readonly string[], what: string): string | undefined => {
+  if (known.includes(name)) return undefined
+  const guess = meant(name, known)
+  // A parameter name at the top level: the "parameters" wrapper was left out.
+  const hint = guess
+    ? ` (did you mean ${quoted(guess)}?)`
+    : name.startsWith('/') && known.includes('parameters')
+      ? ' (a parameter name? put it under "parameters")'
+      : ''
+  return `unknown ${what} ${quoted(name)}${hint}; the ${what}s are ${list(known)}`
+}
+
+/**
+ * Refuses a field the seed format does not have: left alone it would be dropped without a word, and the data under
+ * it lost (`"parameter"` for `"parameters"`, `"lables"` for `"labels"`).
+ */
+const onlyKnown = (object: Record<string, unknown>, known: readonly string[], where: string, what: string): void => {
+  for (const name of Object.keys(object)) {
+    const problem = unknownName(name, known, what)
+    if (problem !== undefined) fail(where, problem)
+  }
+}
+
+/** The top-level sections of a seed or data file. */
+const SEED_SECTIONS = ['parameters', 'secrets', 'appconfig'] as const
+const PARAMETER_FIELDS = ['value', 'type', 'labels', 'versions', 'description', 'tags']
+const PARAMETER_VERSION_FIELDS = ['value', 'type', 'labels', 'description', 'dataType']
+const SECRET_FIELDS = ['description', 'versions']
+const SECRET_VERSION_FIELDS = ['value', 'stages', 'versionId']
+const PROFILE_FIELDS = ['content', 'contentType', 'versionLabel', 'versions']
+const PROFILE_VERSION_FIELDS = ['content', 'contentType', 'versionLabel']
+
 /** Loads a seed or data file into the engines. Throws a `TypeError` naming the entry for anything malformed. */
 export const applySeed = (
   file: unknown,
@@ -85,6 +162,7 @@ export const applySeed = (
   appconfig?: AppConfigEngine,
 ): void => {
   if (!isRecord(file)) fail('file', 'must be a JSON object with "parameters", "secrets" and/or "appconfig"')
+  onlyKnown(file as Record<string, unknown>, SEED_SECTIONS, 'file', 'section')
   const { parameters = {}, secrets: secretSeeds = {}, appconfig: profiles = {} } = file as SeedFile
   if (!isRecord(profiles)) fail('"appconfig"', 'must be an object of application/environment/profile → content')
   if (appconfig) for (const [key, seed] of Object.entries(profiles)) applyProfile(key, seed, appconfig)
@@ -103,12 +181,15 @@ const applyProfile = (key: string, seed: unknown, engine: AppConfigEngine): void
     fail(`appconfig ${key}`, 'must be a string or an object with content or versions')
     return
   }
+  onlyKnown(seed, PROFILE_FIELDS, `appconfig ${key}`, 'field')
   const versions = Array.isArray(seed.versions) ? seed.versions : [seed]
   if (versions.length === 0) fail(`appconfig ${key}`, 'has no versions')
   for (const version of versions) {
     if (!isRecord(version) || typeof version.content !== 'string') {
       fail(`appconfig ${key}`, 'each version needs a string content')
     }
+    if (version !== seed)
+      onlyKnown(version as Record<string, unknown>, PROFILE_VERSION_FIELDS, `appconfig ${key}`, 'version field')
     const { content, contentType, versionLabel } = version as {
       content: string
       contentType?: unknown
@@ -132,10 +213,12 @@ const applyParameter = (name: string, seed: SeedParameter, engine: ParameterEngi
     return
   }
   if (!isRecord(seed)) fail(`parameter ${name}`, 'must be a string or an object')
+  onlyKnown(seed as Record<string, unknown>, PARAMETER_FIELDS, `parameter ${name}`, 'field')
   const versions = seed.versions ?? (seed.value === undefined ? [] : [{ value: seed.value, labels: seed.labels }])
   if (!Array.isArray(versions) || versions.length === 0) fail(`parameter ${name}`, 'needs a "value" or "versions"')
   for (const version of versions) {
     if (!isRecord(version) || typeof version.value !== 'string') fail(`parameter ${name}`, 'a version needs a "value"')
+    if (seed.versions) onlyKnown(version, PARAMETER_VERSION_FIELDS, `parameter ${name}`, 'version field')
     const type = version.type ?? seed.type
     const number = engine.put(name, version.value, type ? { type } : {})
     if (version.labels?.length) engine.label(name, number, version.labels)
@@ -163,6 +246,10 @@ const applySecret = (name: string, seed: SeedSecret, secrets: SecretsEngine): vo
   }
   if (!isRecord(seed) || !Array.isArray(seed.versions) || seed.versions.length === 0) {
     fail(`secret ${name}`, 'must be a string or { versions: [{ value, stages? }] }')
+  }
+  onlyKnown(seed, SECRET_FIELDS, `secret ${name}`, 'field')
+  for (const version of seed.versions) {
+    if (isRecord(version)) onlyKnown(version, SECRET_VERSION_FIELDS, `secret ${name}`, 'version field')
   }
   const create: Record<string, unknown> = { Name: name }
   if (seed.description !== undefined) create.Description = seed.description

@@ -129,7 +129,7 @@ describe('the exact advice, per store', () => {
     [
       'appconfig:shop/prod/flags',
       'invalid_response',
-      'the endpoint answered something that is not a valid AppConfig response: check awsClientOptions.endpoint',
+      'the endpoint answered something that is not a valid AppConfig response: check awsClientOptions.endpoint or appConfig.awsClientOptions.endpoint',
     ],
     [
       '/aws/reference/secretsmanager/prod/db',

@@ -58,7 +58,9 @@ describe('the shipped declarations', () => {
     const fields = Object.fromEntries(members('SecretsOptions').map((f) => [f.field, f.type]))
     expect(fields.awsClientOptions).toBe('Readonly<SSMClientConfig>')
     expect(fields.AwsClient).toBe('new (config: SSMClientConfig) => AwsClientLike')
-    expect(fields.awsClientCapture).toBe('(client: SSMClient | SecretsManagerClient | DynamoDBClient) => unknown')
+    expect(fields.awsClientCapture).toBe(
+      '(client: SSMClient | SecretsManagerClient | AppConfigDataClient | DynamoDBClient) => unknown',
+    )
     const sm = Object.fromEntries(members('SecretsManagerOptions').map((f) => [f.field, f.type]))
     expect(sm.awsClientOptions).toBe('Readonly<SecretsManagerClientConfig>')
     const appConfig = Object.fromEntries(members('AppConfigOptions').map((f) => [f.field, f.type]))

@@ -162,6 +162,14 @@ describe('resolveOptions', () => {
     ],
     [{ AwsClient: 'AppConfigDataClient' }, 'middy-secrets: appConfig.AwsClient must be a function'],
     [{ regoin: 'eu-west-1' }, "middy-secrets: appConfig has an unknown field 'regoin'"],
+    [
+      { region: 'eu-west-1' },
+      "middy-secrets: appConfig has an unknown field 'region' (the AWS client's region goes in appConfig.awsClientOptions.region)",
+    ],
+    [
+      { awsclientoptions: {} },
+      "middy-secrets: appConfig has an unknown field 'awsclientoptions' (did you mean 'awsClientOptions'?)",
+    ],
     // Another store's setting is not AppConfig's.
     [{ batch: true }, "middy-secrets: appConfig has an unknown field 'batch'"],
   ])('appConfig: %j is refused naming the option', (appConfig, message) => {
@@ -177,6 +185,22 @@ describe('resolveOptions', () => {
     expect(refusal({ ...base, appConfig }).message).toBe(
       'middy-secrets: appConfig.awsClientOptions could not be read (a getter or Proxy threw)',
     )
+  })
+
+  test.each([
+    [
+      { secretsManager: { endpoint: 'http://127.0.0.1:1' } },
+      'secretsManager',
+      'endpoint',
+      'secretsManager.awsClientOptions.endpoint',
+    ],
+    [{ dynamodb: { credentials: {} } }, 'dynamodb', 'credentials', 'dynamodb.awsClientOptions.credentials'],
+    [{ secretsManager: { bach: true } }, 'secretsManager', 'bach', "did you mean 'batch'?"],
+    [{ dynamodb: { consistentread: true } }, 'dynamodb', 'consistentread', "did you mean 'consistentRead'?"],
+  ])('a store option with an unknown field %j says what was probably meant', (options, option, field, meant) => {
+    const message = refusal({ ...base, ...options }).message
+    expect(message).toContain(`${option} has an unknown field '${field}'`)
+    expect(message).toContain(meant)
   })
 
   test('a misspelt appConfig is an unknown option that names the one meant', () => {

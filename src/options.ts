@@ -308,7 +308,8 @@ const storeOptions = (read: Reader, awsClientOptions: Record<string, unknown>): 
     const declared = kind.option.settings ?? {}
     for (const name of ownKeys(value, option)) {
       if (name !== 'awsClientOptions' && name !== 'AwsClient' && !Object.hasOwn(declared, name)) {
-        invalid(`${option} has an unknown field ${cut(name)}`)
+        const known = new Set(['awsClientOptions', 'AwsClient', ...Object.keys(declared)])
+        invalid(`${option} has an unknown field ${cut(name)}${hint(name, known, `${option}.`)}`)
       }
     }
     const readField: Reader = (name) => get(value, name, `${option}.${name}`)
@@ -409,9 +410,14 @@ const near = (a: string, b: string): boolean => {
   return previous[b.length]! <= 2
 }
 
-/** A hint for an unknown option: the known one it most likely meant, or where an AWS client field belongs. */
-const hint = (name: string, known: ReadonlySet<string>): string =>
-  CLIENT_FIELDS.has(name) ? ` (the AWS client's ${name} goes in awsClientOptions.${name})` : didYouMean(name, known)
+/**
+ * A hint for an unknown option (or a field of a store's option, `within` `secretsManager.`): the known one it most
+ * likely meant, or where an AWS client field belongs.
+ */
+const hint = (name: string, known: ReadonlySet<string>, within = ''): string =>
+  CLIENT_FIELDS.has(name)
+    ? ` (the AWS client's ${name} goes in ${within}awsClientOptions.${name})`
+    : didYouMean(name, known)
 
 /** The known name an unknown one most likely meant: the same but for case, or within two edits. */
 const didYouMean = (name: string, known: ReadonlySet<string>): string => {

@@ -1,6 +1,7 @@
 import { EnvScope } from './env.js'
 import { reservedPathKey, reservedVariable } from './env-names.js'
 import { SecretsError } from './errors.js'
+import { meant } from './meant.js'
 import { customKind, RESERVED_STORE_NAMES, STORE_NAME } from './sources/custom.js'
 import { SpecError, type StoreKind } from './sources/kind.js'
 import { entryForms, objectForm, parseEntry, STORES, storeFields } from './sources/registry.js'
@@ -396,20 +397,6 @@ const envConflictReporter =
 // What the AWS client takes, often written at the top level by mistake.
 const CLIENT_FIELDS = new Set(['region', 'endpoint', 'credentials', 'maxAttempts', 'retryMode', 'requestHandler'])
 
-/** Levenshtein distance, stopping early: only "is it within 2" matters. */
-const near = (a: string, b: string): boolean => {
-  if (Math.abs(a.length - b.length) > 2) return false
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i]
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
-    }
-    previous = row
-  }
-  return previous[b.length]! <= 2
-}
-
 /**
  * A hint for an unknown option (or a field of a store's option, `within` `secretsManager.`): the known one it most
  * likely meant, or where an AWS client field belongs.
@@ -419,14 +406,10 @@ const hint = (name: string, known: ReadonlySet<string>, within = ''): string =>
     ? ` (the AWS client's ${name} goes in ${within}awsClientOptions.${name})`
     : didYouMean(name, known)
 
-/** The known name an unknown one most likely meant: the same but for case, or within two edits. */
+/** ` (did you mean 'X'?)` for the known name an unknown one most likely meant, else nothing. */
 const didYouMean = (name: string, known: ReadonlySet<string>): string => {
-  if (name.length > 64) return ''
-  const lower = name.toLowerCase()
-  for (const option of known) if (option.toLowerCase() === lower) return ` (did you mean '${option}'?)`
-  if (name.length < 4) return ''
-  for (const option of known) if (near(lower, option.toLowerCase())) return ` (did you mean '${option}'?)`
-  return ''
+  const guess = meant(name, known)
+  return guess === undefined ? '' : ` (did you mean '${guess}'?)`
 }
 
 const resolve = (input: SecretsOptions<FetchData>): ResolvedOptions => {

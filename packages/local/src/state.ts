@@ -1,3 +1,4 @@
+import { meant } from '../../../src/meant.js'
 import type { AppConfigEngine, SeedAppConfig } from './appconfig-engine.js'
 import type { ParameterEngine, ParameterType } from './engine.js'
 import type { SecretsEngine } from './secrets-engine.js'
@@ -84,34 +85,6 @@ const quoted = (name: string): string =>
   name.length <= QUOTE_MAX
     ? JSON.stringify(name)
     : `${JSON.stringify(name.slice(0, QUOTE_MAX))}… (${name.length} characters)`
-
-/** Levenshtein distance, stopping early: only "is it within 2" matters. */
-const near = (a: string, b: string): boolean => {
-  if (Math.abs(a.length - b.length) > 2) return false
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i]
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(
-        (previous[j] as number) + 1,
-        (row[j - 1] as number) + 1,
-        (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      )
-    }
-    previous = row
-  }
-  return (previous[b.length] as number) <= 2
-}
-
-/** The known name an unknown one most likely meant: the same but for case, or within two edits. */
-const meant = (name: string, known: readonly string[]): string | undefined => {
-  if (name.length > QUOTE_MAX) return undefined
-  const lower = name.toLowerCase()
-  return (
-    known.find((k) => k.toLowerCase() === lower) ??
-    (name.length < 4 ? undefined : known.find((k) => near(lower, k.toLowerCase())))
-  )
-}
 
 const list = (names: readonly string[]): string =>
   names.length === 1

@@ -29,14 +29,14 @@ export const syntaxErrorAt = (text: string): number | undefined => {
       }
       if (c < ' ') return false
       if (c === '\\') {
-        const escape = text[i + 1]
-        if (escape === 'u') {
+        const escaped = text[i + 1]
+        if (escaped === 'u') {
           HEX4.lastIndex = i + 2
           if (!HEX4.test(text)) return false
           i += 6
           continue
         }
-        if (escape === undefined || !ESCAPES.has(escape)) return false
+        if (escaped === undefined || !ESCAPES.has(escaped)) return false
         i += 2
         continue
       }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { unknownName } from './unknown-name.js'
 
 /**
  * The AppConfig Data operations the store answers (REST-JSON: `POST /configurationsessions`,
@@ -163,6 +164,9 @@ export interface AppConfigEngineOptions {
   appconfig?: SeedAppConfig
 }
 
+/** The fields of an `appconfig` entry in code. */
+const SEED_FIELDS = ['content', 'contentType', 'versionLabel']
+
 const IDENTIFIER_FIELDS = ['ApplicationIdentifier', 'EnvironmentIdentifier', 'ConfigurationProfileIdentifier'] as const
 
 /**
@@ -190,8 +194,19 @@ export class AppConfigEngine {
     this.#now = options.now ?? Date.now
     for (const [key, seed] of Object.entries(options.appconfig ?? {})) {
       if (typeof seed === 'string') this.deploy(key, seed)
-      else if (typeof seed === 'object' && seed !== null) this.deploy(key, seed.content, seed)
-      else throw new TypeError(`appconfig ${key}: must be a string or { content, contentType? }`)
+      else if (typeof seed === 'object' && seed !== null && !(seed instanceof Uint8Array)) {
+        // A misspelt field (`contenttype`) would be dropped without a word.
+        for (const field of Object.keys(seed)) {
+          const problem = unknownName(field, SEED_FIELDS, 'field')
+          if (problem !== undefined) throw new TypeError(`appconfig ${key}: ${problem}`)
+        }
+        const { content, contentType, versionLabel } = seed
+        if (contentType !== undefined && typeof contentType !== 'string')
+          throw new TypeError(`appconfig ${key}: "contentType" must be a string`)
+        if (versionLabel !== undefined && typeof versionLabel !== 'string')
+          throw new TypeError(`appconfig ${key}: "versionLabel" must be a string`)
+        this.deploy(key, content, { contentType, versionLabel })
+      } else throw new TypeError(`appconfig ${key}: must be a string or { content, contentType?, versionLabel? }`)
     }
   }
 

@@ -21,7 +21,7 @@ import {
   type SecretsOperation,
   type SeedSecrets,
 } from './secrets-engine.js'
-import { unknownName } from './state.js'
+import { unknownName } from './unknown-name.js'
 
 /**
  * What an `SSMClient` or a `SecretsManagerClient` needs to talk to a started store: spread it into the client's

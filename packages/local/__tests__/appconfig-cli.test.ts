@@ -99,6 +99,10 @@ test.each([
   ],
   [{ appconfig: { 'a/b/c': { content: 'x', versionLabel: [] } } }, /: "versionLabel" must be a string$/],
   [
+    { appconfig: { 'a/b/c': { contentType: 1, versions: [{ content: 'x' }] } } },
+    /: "contentType" must be a string \(put it in quotes\)$/,
+  ],
+  [
     { appconfig: { 'a/b/c': { content: 'x', versions: [{ content: 'y' }] } } },
     /appconfig a\/b\/c: has both "content" and "versions": give one \(the last version is the current one\)$/,
   ],

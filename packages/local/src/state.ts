@@ -165,6 +165,7 @@ const applyProfile = (key: string, seed: unknown, engine: AppConfigEngine): void
   }
   if (!isRecord(seed)) fail(where, 'must be a string or an object with content or versions')
   onlyKnown(seed as Record<string, unknown>, PROFILE_FIELDS, where, 'field')
+  checkString(where, seed as Record<string, unknown>, 'contentType')
   const versions = versionsOf(where, seed as Record<string, unknown>, 'content')
   if (versions[0] !== seed && (seed as Record<string, unknown>).versionLabel !== undefined) {
     fail(where, '"versionLabel" goes on each version when there are "versions"')

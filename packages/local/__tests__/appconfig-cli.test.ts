@@ -88,10 +88,32 @@ test.each([
   [{ appconfig: [] }, /"appconfig": must be an object/],
   [{ appconfig: { 'a/b': 'x' } }, /appconfig a\/b: the key must be application\/environment\/profile/],
   [{ appconfig: { 'a/b/c': 5 } }, /appconfig a\/b\/c: must be a string or an object/],
-  [{ appconfig: { 'a/b/c': { versions: [] } } }, /appconfig a\/b\/c: has no versions/],
-  [{ appconfig: { 'a/b/c': { content: 1 } } }, /each version needs a string content/],
-  [{ appconfig: { 'a/b/c': { content: 'x', contentType: 1 } } }, /contentType must be a string/],
-  [{ appconfig: { 'a/b/c': { content: 'x', versionLabel: 1 } } }, /versionLabel must be a string/],
+  [{ appconfig: { 'a/b/c': { versions: [] } } }, /appconfig a\/b\/c: has no versions: give one or more$/],
+  [{ appconfig: { 'a/b/c': { content: 1 } } }, /appconfig a\/b\/c: "content" must be a string \(put it in quotes\)$/],
+  [{ appconfig: { 'a/b/c': { contentType: 'text/plain' } } }, /appconfig a\/b\/c: needs a "content" or "versions"$/],
+  [{ appconfig: { 'a/b/c': { versions: [{ contentType: 'text/plain' }] } } }, /each version needs a "content"$/],
+  [{ appconfig: { 'a/b/c': { versions: ['x'] } } }, /each version must be an object with a "content"$/],
+  [
+    { appconfig: { 'a/b/c': { content: 'x', contentType: 1 } } },
+    /"contentType" must be a string \(put it in quotes\)$/,
+  ],
+  [{ appconfig: { 'a/b/c': { content: 'x', versionLabel: [] } } }, /: "versionLabel" must be a string$/],
+  [
+    { appconfig: { 'a/b/c': { contentType: 1, versions: [{ content: 'x' }] } } },
+    /: "contentType" must be a string \(put it in quotes\)$/,
+  ],
+  [
+    { appconfig: { 'a/b/c': { content: 'x', versions: [{ content: 'y' }] } } },
+    /appconfig a\/b\/c: has both "content" and "versions": give one \(the last version is the current one\)$/,
+  ],
+  [
+    { appconfig: { 'a/b/c': { versionLabel: 'v1', versions: [{ content: 'y' }] } } },
+    /appconfig a\/b\/c: "versionLabel" goes on each version when there are "versions"$/,
+  ],
+  [
+    { appconfig: { 'a/b/c': { versions: [{ contnet: 'x' }] } } },
+    /appconfig a\/b\/c: unknown version field "contnet" \(did you mean "content"\?\); the version fields are "content", "contentType" and "versionLabel"$/,
+  ],
 ])('a bad appconfig seed is refused naming the entry: %j', async (content, message) => {
   let error: unknown
   try {

@@ -125,15 +125,23 @@ test.each([
   [['--colour'], /Unknown option '--colour'/],
   [['extra'], /positional/],
   [['--region', 'Not A Region'], /--region/],
-  [['--seed', '/nonexistent/seed.json'], /cannot be read \(ENOENT\)/],
+  [
+    ['--seed', '/nonexistent/seed.json'],
+    /^--seed \/nonexistent\/seed\.json cannot be read: no such file \(ENOENT\); check the path$/,
+  ],
 ])('refuses %j', async (argv, message) => {
   expect((await refusal(argv)).message).toMatch(message)
 })
 
 test('a seed file that is not JSON, or not a seed, is refused without quoting its content', async () => {
-  const broken = await refusal(['--port', '0', '--seed', seedFile('{"parameters": {"/a": "CANARY-7f3a-x"')])
-  expect(broken.message).toMatch(/is not valid JSON/)
-  expect(broken.message).not.toContain('CANARY-7f3a')
+  const file = seedFile('{"parameters": {"/a": "CANARY-7f3a-x"')
+  const broken = await refusal(['--port', '0', '--seed', file])
+  expect(broken.message).toBe(`--seed ${file} is not valid JSON: line 1, column 38`)
+  const empty = await refusal(['--port', '0', '--seed', seedFile('')])
+  expect(empty.message).toBe(`--seed ${file} is not valid JSON: line 1, column 1 (the file is empty)`)
+  const token = await refusal(['--port', '0', '--seed', seedFile('{\r\n  "secrets": {\r\n    "a": CANARY-7f3a-y\r\n}')])
+  expect(token.message).toBe(`--seed ${file} is not valid JSON: line 3, column 10`)
+  expect(token.message).not.toContain('CANARY-7f3a')
   const shape = await refusal(['--port', '0', '--seed', seedFile({ parameters: { '/a': { type: 'String' } } })])
   expect(shape.message).toMatch(/parameter \/a: needs a "value" or "versions"/)
   const badName = await refusal(['--port', '0', '--seed', seedFile({ parameters: { 'a b': 'CANARY-7f3a-y' } })])

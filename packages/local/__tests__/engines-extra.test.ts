@@ -174,7 +174,11 @@ describe('seed files', () => {
       { parameters: { '/a': { versions: [{ type: 'String' }] } } },
       /a version needs a "value"/,
     ],
-    ['a secret without versions', { secrets: { s: { versions: [] } } }, /secret s: must be a string/],
+    [
+      'a secret without versions',
+      { secrets: { s: { versions: [] } } },
+      /^seed secret s: needs "versions": \[\{ "value", "stages"\?, "versionId"\? \}\], oldest first \(or write the secret as a string\)$/,
+    ],
     [
       'a secret version without a value',
       { secrets: { s: { versions: [{ stages: ['x'] }] } } },

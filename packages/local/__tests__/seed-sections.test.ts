@@ -181,3 +181,223 @@ describe('startLocalStore refuses an option it would drop', () => {
     }
   })
 })
+
+const TYPES = '"type" must be "String", "StringList" or "SecureString"'
+const PARAMETER_FIELDS = 'the fields are "value", "type", "labels", "versions", "description" and "tags"'
+const PARAMETER_VERSION_FIELDS = 'the version fields are "value", "type", "labels", "description" and "dataType"'
+const SECRET_FIELDS = 'the fields are "description" and "versions"'
+
+describe('a seed entry with a field of the wrong kind or name is refused, naming the field, never the value', () => {
+  test.each([
+    // The reported inputs.
+    [
+      { parameters: { '/p': { value: `${CANARY}-v`, type: 'securestring' } } },
+      `parameter /p: ${TYPES} (did you mean "SecureString"?)`,
+    ],
+    [{ parameters: { '/p': { value: `${CANARY}-v`, type: 'foo' } } }, `parameter /p: ${TYPES}`],
+    [
+      { secrets: { 'prod/db': { value: `${CANARY}-s` } } },
+      `secret prod/db: unknown field "value" (a secret is its value as a string, or { "versions": [{ "value": … }] }); ${SECRET_FIELDS}`,
+    ],
+    [
+      { secrets: { 'prod/db': { version: [{ value: `${CANARY}-s` }] } } },
+      `secret prod/db: unknown field "version" (did you mean "versions"?); ${SECRET_FIELDS}`,
+    ],
+    [
+      { parameters: { '/p': { versions: [{ vaule: `${CANARY}-v` }] } } },
+      `parameter /p: unknown version field "vaule" (did you mean "value"?); ${PARAMETER_VERSION_FIELDS}`,
+    ],
+    // Other members of the kinds.
+    [
+      { parameters: { '/p': { value: 'v', type: 'stringlist' } } },
+      `parameter /p: ${TYPES} (did you mean "StringList"?)`,
+    ],
+    [{ parameters: { '/p': { value: 'v', type: 'Strng' } } }, `parameter /p: ${TYPES} (did you mean "String"?)`],
+    [{ parameters: { '/p': { value: 'v', type: `${CANARY}-in-type` } } }, `parameter /p: ${TYPES}`],
+    [{ parameters: { '/p': { value: 'v', type: 3 } } }, `parameter /p: ${TYPES}`],
+    [
+      { parameters: { '/p': { versions: [{ value: 'v', type: 'SECURESTRING' }] } } },
+      `parameter /p: ${TYPES} (did you mean "SecureString"?)`,
+    ],
+    [
+      { parameters: { '/p': { type: 'securestring', versions: [{ value: 'v' }] } } },
+      `parameter /p: ${TYPES} (did you mean "SecureString"?)`,
+    ],
+    [
+      { parameters: { '/p': { vaule: `${CANARY}-v` } } },
+      `parameter /p: unknown field "vaule" (did you mean "value"?); ${PARAMETER_FIELDS}`,
+    ],
+    [
+      { parameters: { '/p': { versions: [{ value: 'v', Type: 'String' }] } } },
+      `parameter /p: unknown version field "Type" (did you mean "type"?); ${PARAMETER_VERSION_FIELDS}`,
+    ],
+    [{ parameters: { '/p': { value: 5432 } } }, 'parameter /p: "value" must be a string (put it in quotes)'],
+    [
+      { parameters: { '/p': { versions: [{ value: true }] } } },
+      'parameter /p: "value" must be a string (put it in quotes)',
+    ],
+    [{ parameters: { '/p': { value: 'v', labels: 'prod' } } }, 'parameter /p: "labels" must be a list of strings'],
+    [
+      { parameters: { '/p': { versions: [{ value: 'v', labels: [1] }] } } },
+      'parameter /p: "labels" must be a list of strings',
+    ],
+    [
+      { parameters: { '/p': { value: 'v', description: 1 } } },
+      'parameter /p: "description" must be a string (put it in quotes)',
+    ],
+    [
+      { parameters: { '/p': { value: 'v', tags: ['team'] } } },
+      'parameter /p: "tags" must be an object of tag key → string',
+    ],
+    [
+      { parameters: { '/p': { value: 'v', tags: { team: 1 } } } },
+      'parameter /p: "tags" must be an object of tag key → string',
+    ],
+    [{ parameters: { '/p': { versions: 'v' } } }, 'parameter /p: "versions" must be a list, oldest first'],
+    [{ parameters: { '/p': { versions: [] } } }, 'parameter /p: has no versions: give one or more'],
+    [{ parameters: { '/p': { versions: ['v'] } } }, 'parameter /p: each version must be an object with a "value"'],
+    [
+      { parameters: { '/p': { value: `${CANARY}-a`, versions: [{ value: `${CANARY}-b` }] } } },
+      'parameter /p: has both "value" and "versions": give one (the last version is the current one)',
+    ],
+    [
+      { secrets: { s: { versions: [{ vaule: `${CANARY}-s` }] } } },
+      'secret s: unknown version field "vaule" (did you mean "value"?); the version fields are "value", "stages" and "versionId"',
+    ],
+    [{ secrets: { s: { versions: [{ value: 1 }] } } }, 'secret s: "value" must be a string (put it in quotes)'],
+    [{ secrets: { s: { versions: ['v'] } } }, 'secret s: each version must be an object with a "value"'],
+    [
+      { secrets: { s: { versions: [{ value: 'v', stages: 'AWSCURRENT' }] } } },
+      'secret s: "stages" must be a list of strings',
+    ],
+    [
+      { secrets: { s: { versions: [{ value: 'v', versionId: 7 }] } } },
+      'secret s: "versionId" must be a string (put it in quotes)',
+    ],
+    [
+      { secrets: { s: { description: false, versions: [{ value: 'v' }] } } },
+      'secret s: "description" must be a string (put it in quotes)',
+    ],
+    [
+      { secrets: { s: 5 } },
+      'secret s: must be a string or { "versions": [{ "value", "stages"?, "versionId"? }], "description"? }',
+    ],
+  ])('%j', async (content, problem) => {
+    const seed = fileWith(content)
+    expect(await refusal(['--port', '0', '--seed', seed])).toBe(`--seed ${seed}: seed ${problem}`)
+  })
+
+  test('the types AWS has are all taken, from a seed and a data file alike', async () => {
+    const seed = fileWith({
+      parameters: {
+        '/s': { value: 'v', type: 'String' },
+        '/l': { value: 'a,b', type: 'StringList' },
+        '/x': { versions: [{ value: 'v', type: 'SecureString' }] },
+      },
+    })
+    const cli = await runCli(['--port', '0', '--seed', seed], { out: () => undefined, err: () => undefined })
+    running.push(cli as RunningCli)
+    expect(['/s', '/l', '/x'].map((name) => cli?.store.engine.get(name)?.type)).toEqual([
+      'String',
+      'StringList',
+      'SecureString',
+    ])
+  })
+
+  test('a --data file that is not JSON: line and column, never its text', async () => {
+    const data = join(dir, 'data.json')
+    writeFileSync(data, `{"parameters": {"/p": {"value": "${CANARY}-d", "type": String}}}`)
+    expect(await refusal(['--port', '0', '--data', data])).toBe(`--data ${data} is not valid JSON: line 1, column 58`)
+  })
+})
+
+describe('startLocalStore refuses a seed entry it would drop or serve wrong', () => {
+  const thrown = (options: object): string => {
+    try {
+      new LocalParameterStore(options as never)
+    } catch (error) {
+      expect(error).toBeInstanceOf(TypeError)
+      expect((error as Error).message).not.toContain(CANARY)
+      return (error as Error).message
+    }
+    throw new Error('expected a TypeError')
+  }
+  const SEED_FILE_ONLY =
+    '(labels, versions, description and tags are for seed files; in code, use store.put() and store.engine)'
+
+  test.each([
+    // The reported inputs.
+    [
+      { '/p': { value: `${CANARY}-v`, labels: ['prod'] } },
+      `parameters["/p"]: unknown field "labels" ${SEED_FILE_ONLY}; the fields are "value" and "type"`,
+    ],
+    [
+      { '/p': { value: `${CANARY}-v`, type: 'securestring' } },
+      `parameters["/p"]: ${TYPES} (did you mean "SecureString"?)`,
+    ],
+    [{ '/p': { value: `${CANARY}-v`, type: 'foo' } }, `parameters["/p"]: ${TYPES}`],
+    // Other members.
+    [
+      { '/p': { value: `${CANARY}-v`, tpye: 'String' } },
+      'parameters["/p"]: unknown field "tpye" (did you mean "type"?); the fields are "value" and "type"',
+    ],
+    [
+      { '/p': { vaule: `${CANARY}-v` } },
+      'parameters["/p"]: unknown field "vaule" (did you mean "value"?); the fields are "value" and "type"',
+    ],
+    [
+      { '/p': { versions: [{ value: `${CANARY}-v` }] } },
+      `parameters["/p"]: unknown field "versions" ${SEED_FILE_ONLY}; the fields are "value" and "type"`,
+    ],
+    [
+      { '/p': { value: `${CANARY}-v`, tags: { a: 'b' } } },
+      `parameters["/p"]: unknown field "tags" ${SEED_FILE_ONLY}; the fields are "value" and "type"`,
+    ],
+    [{ '/p': { value: 5432 } }, 'parameters["/p"]: "value" must be a string'],
+    [{ '/p': 5432 }, 'parameters["/p"]: must be a string or { value, type? }'],
+    [{ '/p': null }, 'parameters["/p"]: must be a string or { value, type? }'],
+  ])('parameters: %j', (parameters, message) => {
+    expect(thrown({ parameters })).toBe(message)
+  })
+
+  test.each([
+    [
+      { 'prod/db': { value: `${CANARY}-s` } },
+      'secrets["prod/db"]: must be a string or bytes (Uint8Array); for more versions, call store.putSecret() after start, or use a seed file',
+    ],
+    [{ 'prod/db': 5 }, 'secrets["prod/db"]: must be a string or bytes (Uint8Array)'],
+  ])('secrets: %j', (secrets, message) => {
+    expect(thrown({ secrets })).toBe(message)
+  })
+
+  test.each([
+    [
+      { 'a/b/c': { content: `${CANARY}-c`, contenttype: 'text/plain' } },
+      'appconfig a/b/c: unknown field "contenttype" (did you mean "contentType"?); the fields are "content", "contentType" and "versionLabel"',
+    ],
+    [
+      { 'a/b/c': { content: `${CANARY}-c`, versions: [] } },
+      'appconfig a/b/c: unknown field "versions"; the fields are "content", "contentType" and "versionLabel"',
+    ],
+    [{ 'a/b/c': { content: `${CANARY}-c`, contentType: 1 } }, 'appconfig a/b/c: "contentType" must be a string'],
+    [{ 'a/b/c': { content: `${CANARY}-c`, versionLabel: 1 } }, 'appconfig a/b/c: "versionLabel" must be a string'],
+  ])('appconfig: %j', (appconfig, message) => {
+    expect(thrown({ appconfig })).toBe(message)
+  })
+
+  test('in process, store.put() with a type AWS does not have is a ValidationException, as on the wire', async () => {
+    const store = await startLocalStore({
+      parameters: { '/p': { value: 'v', type: 'StringList' } },
+      secrets: { s: new Uint8Array([1]) },
+    })
+    try {
+      expect(() => store.put('/q', 'v', { type: 'securestring' as never })).toThrow(
+        "1 validation error detected: Value at 'type' failed to satisfy constraint: Member must satisfy enum value set: [SecureString, StringList, String]",
+      )
+      expect(store.engine.get('/q')).toBeUndefined()
+      expect(store.engine.get('/p')?.type).toBe('StringList')
+    } finally {
+      await store.close()
+    }
+  })
+})

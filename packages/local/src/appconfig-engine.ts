@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { unknownName } from './unknown-name.js'
 
 /**
  * The AppConfig Data operations the store answers (REST-JSON: `POST /configurationsessions`,
@@ -161,7 +162,14 @@ export interface AppConfigEngineOptions {
   /** The store's clock, in ms: poll intervals and token lifetimes count on it. Default `Date.now`. */
   now?: () => number
   appconfig?: SeedAppConfig
+  /** Region in ARNs. Default `'us-east-1'`. */
+  region?: string
+  /** Account id in ARNs. Default `'123456789012'`. */
+  accountId?: string
 }
+
+/** The fields of an `appconfig` entry in code. */
+const SEED_FIELDS = ['content', 'contentType', 'versionLabel']
 
 const IDENTIFIER_FIELDS = ['ApplicationIdentifier', 'EnvironmentIdentifier', 'ConfigurationProfileIdentifier'] as const
 
@@ -179,6 +187,10 @@ const IDENTIFIER_FIELDS = ['ApplicationIdentifier', 'EnvironmentIdentifier', 'Co
  * ```
  */
 export class AppConfigEngine {
+  /** Region in ARNs. */
+  readonly region: string
+  /** Account id in ARNs. */
+  readonly accountId: string
   readonly #now: () => number
   readonly #profiles = new Map<string, Profile>()
   readonly #tokens = new Map<string, Token>()
@@ -188,10 +200,23 @@ export class AppConfigEngine {
 
   constructor(options: AppConfigEngineOptions = {}) {
     this.#now = options.now ?? Date.now
+    this.region = options.region ?? 'us-east-1'
+    this.accountId = options.accountId ?? '123456789012'
     for (const [key, seed] of Object.entries(options.appconfig ?? {})) {
       if (typeof seed === 'string') this.deploy(key, seed)
-      else if (typeof seed === 'object' && seed !== null) this.deploy(key, seed.content, seed)
-      else throw new TypeError(`appconfig ${key}: must be a string or { content, contentType? }`)
+      else if (typeof seed === 'object' && seed !== null && !(seed instanceof Uint8Array)) {
+        // A misspelt field (`contenttype`) would be dropped without a word.
+        for (const field of Object.keys(seed)) {
+          const problem = unknownName(field, SEED_FIELDS, 'field')
+          if (problem !== undefined) throw new TypeError(`appconfig ${key}: ${problem}`)
+        }
+        const { content, contentType, versionLabel } = seed
+        if (contentType !== undefined && typeof contentType !== 'string')
+          throw new TypeError(`appconfig ${key}: "contentType" must be a string`)
+        if (versionLabel !== undefined && typeof versionLabel !== 'string')
+          throw new TypeError(`appconfig ${key}: "versionLabel" must be a string`)
+        this.deploy(key, content, { contentType, versionLabel })
+      } else throw new TypeError(`appconfig ${key}: must be a string or { content, contentType?, versionLabel? }`)
     }
   }
 
@@ -237,6 +262,29 @@ export class AppConfigEngine {
   idsOf(key: string): { application: string; environment: string; profile: string } | undefined {
     const ids = this.#profiles.get(key)?.ids
     return ids && { application: ids[0], environment: ids[1], profile: ids[2] }
+  }
+
+  /**
+   * The ARN IAM checks `appconfig:StartConfigurationSession` and `appconfig:GetLatestConfiguration` against: the
+   * `configuration` resource type, `arn:aws:appconfig:<region>:<account>:application/<applicationId>/environment/
+   * <environmentId>/configuration/<configurationProfileId>` (Service Authorization Reference, "Actions, resources,
+   * and condition keys for AWS AppConfig"), with the profile's ids. A profile the store does not have is named by
+   * its `application/environment/profile` key as given; no key is `*` for each part.
+   *
+   * @example
+   * ```ts
+   * engine.arnOf('shop/prod/flags') // 'arn:aws:appconfig:us-east-1:123456789012:application/a1b2c3d/environment/…'
+   * ```
+   */
+  arnOf(key: string | undefined): string {
+    const ids = key === undefined ? undefined : this.idsOf(key)
+    const [application, environment, profile] = ids
+      ? [ids.application, ids.environment, ids.profile]
+      : (key?.split('/') ?? ['*', '*', '*'])
+    return (
+      `arn:aws:appconfig:${this.region}:${this.accountId}:application/${application}` +
+      `/environment/${environment}/configuration/${profile}`
+    )
   }
 
   /** Every profile with its versions, for snapshots: key → versions, oldest first. */

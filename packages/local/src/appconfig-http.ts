@@ -48,10 +48,12 @@ export const appConfigErrorReply = (error: AppConfigError): RestReply => ({
   body: Buffer.from(JSON.stringify(error.toBody())),
 })
 
-const ACCOUNT_PRINCIPAL = 'arn:aws:sts::123456789012:assumed-role/fake/local-parameter-store'
-
 /** The error a fault rule answers an AppConfig request with, or `undefined` for kinds that answer otherwise. */
-export const appConfigFaultError = (decision: FaultDecision, operation: string): AppConfigError | undefined => {
+export const appConfigFaultError = (
+  decision: FaultDecision,
+  operation: string,
+  engine: AppConfigEngine,
+): AppConfigError | undefined => {
   switch (decision.fault?.kind) {
     case 'throttle':
       return new AppConfigError('ThrottlingException', 'Rate exceeded', 429)
@@ -59,11 +61,11 @@ export const appConfigFaultError = (decision: FaultDecision, operation: string):
       return new AppConfigError('InternalServerException', 'An internal error occurred.', 500)
     case 'access-denied':
     case 'kms-denied':
-      // IAM refuses before AppConfig's own shapes: the generic AccessDeniedException with the profile's ARN.
+      // IAM refuses before AppConfig's own shapes: the generic AccessDeniedException, naming the ARN it checked.
       return new AppConfigError(
         'AccessDeniedException',
-        `User: ${ACCOUNT_PRINCIPAL} is not authorized to perform: appconfig:${operation} on resource: ` +
-          `arn:aws:appconfig:us-east-1:123456789012:application/${decision.resource ?? '*'} because no ` +
+        `User: arn:aws:sts::${engine.accountId}:assumed-role/fake/local-parameter-store is not authorized to ` +
+          `perform: appconfig:${operation} on resource: ${engine.arnOf(decision.resource)} because no ` +
           `identity-based policy allows the appconfig:${operation} action`,
         403,
       )
@@ -85,7 +87,7 @@ export const appConfigReply = (
   decision: FaultDecision,
 ): RestReply => {
   if (malformedRequest) return appConfigErrorReply(new AppConfigError('BadRequestException', 'Invalid JSON', 400))
-  const faulted = appConfigFaultError(decision, operation)
+  const faulted = appConfigFaultError(decision, operation, engine)
   if (faulted) return appConfigErrorReply(faulted)
   let reply: RestReply
   try {

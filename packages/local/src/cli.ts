@@ -1,5 +1,7 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { lineAndColumn, syntaxErrorAt } from './json-position.js'
 import { LocalParameterStore } from './server.js'
 import { applySeed, snapshot } from './state.js'
 
@@ -27,10 +29,16 @@ export interface CliIo {
   err: (text: string) => void
 }
 
-/** A started CLI server. `close()` saves `--data` (if given) and stops the store. */
+/** A started CLI server. */
 export interface RunningCli {
   store: LocalParameterStore
+  /** Stops the store, then saves `--data` (if given); rejects with a {@link CliError} naming the file if it cannot. */
   close: () => Promise<void>
+  /**
+   * Settles when the store stopped on its own: `--data` could not be saved after a write (the folder was removed,
+   * the disk is full). The error names the file and what to do; the command prints it and exits 2.
+   */
+  stopped: Promise<CliError>
 }
 
 /** A mistake in the command line or a seed file: the message says what to change. */
@@ -45,33 +53,78 @@ const parsePort = (text: string): number => {
   return Number(text)
 }
 
+/** What an errno means for a file the user named, and what to do about it. */
+const IO_ADVICE: Record<string, [why: string, todo: string]> = {
+  ENOENT: ['no such file', 'check the path'],
+  ENOTDIR: ['a part of the path is a file, not a folder', 'check the path'],
+  EISDIR: ['it is a folder, not a file', 'name a JSON file'],
+  EACCES: ['permission denied', 'give this user access to it, or choose another path'],
+  EPERM: ['permission denied', 'give this user access to it, or choose another path'],
+  EROFS: ['the file system is read-only', 'choose another path'],
+  ENOSPC: ['the disk is full', 'free some space, or choose another path'],
+  EDQUOT: ['the disk quota is used up', 'free some space, or choose another path'],
+  ENAMETOOLONG: ['the path is too long', 'choose a shorter one'],
+  ELOOP: ['the path has a loop of symbolic links', 'check the path'],
+  EMFILE: ['too many open files', 'close some, then try again'],
+}
+
+/** A file the CLI could not read or write, as a {@link CliError}: the path, why and what to do; never a stack. */
+const ioError = (flag: string, file: string, action: string, error: unknown, advice?: [string, string]): CliError => {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? 'error'
+  const [why, todo] = advice ?? IO_ADVICE[code] ?? ['it failed', 'check the path and its permissions']
+  return new CliError(`${flag} ${file} cannot be ${action}: ${why} (${code}); ${todo}`)
+}
+
 const readJson = (file: string, flag: string): unknown => {
   let text: string
   try {
     text = readFileSync(file, 'utf8')
   } catch (error) {
-    throw new CliError(`${flag} ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`)
+    throw ioError(flag, file, 'read', error)
   }
   try {
     return JSON.parse(text)
   } catch {
-    // JSON.parse's message quotes the file's text, which may hold secrets: say where, not what.
-    throw new CliError(`${flag} ${file} is not valid JSON`)
+    // JSON.parse's message quotes the file's text, which may hold secrets: say where, never what.
+    const { line, column } = lineAndColumn(text, syntaxErrorAt(text) ?? text.length)
+    throw new CliError(
+      `${flag} ${file} is not valid JSON: line ${line}, column ${column}${text.trim() === '' ? ' (the file is empty)' : ''}`,
+    )
   }
 }
 
 /** Writes atomically (a half-written data file would lose every value at the next start), readable by the owner. */
 const save = (file: string, store: LocalParameterStore): void => {
   const temporary = `${file}.${process.pid}.tmp`
-  writeFileSync(
-    temporary,
-    `${JSON.stringify(snapshot(store.engine, store.secretsEngine, store.appConfigEngine), null, 2)}\n`,
-    {
-      mode: 0o600,
-    },
-  )
-  renameSync(temporary, file)
+  try {
+    writeFileSync(
+      temporary,
+      `${JSON.stringify(snapshot(store.engine, store.secretsEngine, store.appConfigEngine), null, 2)}\n`,
+      { mode: 0o600 },
+    )
+    renameSync(temporary, file)
+  } catch (error) {
+    try {
+      rmSync(temporary, { force: true })
+    } catch {
+      // Nothing was written, or nothing can be removed: the error below is the one to report.
+    }
+    const code = (error as NodeJS.ErrnoException).code
+    const folder = dirname(resolve(file))
+    // Creating the file failed: the folder is what the user must fix.
+    const advice: [string, string] | undefined =
+      code === 'ENOENT'
+        ? [`the folder ${folder} does not exist`, 'create it, or choose a path in an existing folder']
+        : code === 'EACCES' || code === 'EPERM'
+          ? [`this user may not write in the folder ${folder}`, 'choose a folder this user can write to']
+          : undefined
+    throw ioError('--data', file, 'saved', error, advice)
+  }
 }
+
+/** `1 parameter`, `2 parameters`: the count with its noun. */
+export const counted = (count: number, singular: string, plural = `${singular}s`): string =>
+  `${count} ${count === 1 ? singular : plural}`
 
 /**
  * Parses the command line, starts the store and prints the endpoint and export lines; `undefined` after `--help`.
@@ -105,15 +158,16 @@ export const runCli = async (argv: string[], io: CliIo): Promise<RunningCli | un
   if (!/^[a-z0-9-]{1,32}$/.test(region)) throw new CliError(`--region must look like us-east-1, not ${region}`)
   const dataFile = values.data
   let saveTimer: NodeJS.Timeout | undefined
-  let store: LocalParameterStore | undefined
+  // Set once the store serves: saves after a write, or stops the store when the file cannot be written.
+  let saveNow: () => void = () => undefined
   const saveSoon = () => {
     if (!dataFile || saveTimer) return
     saveTimer = setTimeout(() => {
       saveTimer = undefined
-      if (store) save(dataFile, store)
+      saveNow()
     }, SAVE_DELAY_MS)
   }
-  store = new LocalParameterStore({ port, host: values.host ?? '127.0.0.1', region, onChange: saveSoon })
+  const store = new LocalParameterStore({ port, host: values.host ?? '127.0.0.1', region, onChange: saveSoon })
   const from =
     dataFile && existsSync(dataFile) ? ['--data', dataFile] : values.seed ? ['--seed', values.seed] : undefined
   if (from) {
@@ -136,11 +190,25 @@ export const runCli = async (argv: string[], io: CliIo): Promise<RunningCli | un
         : `cannot listen on ${values.host ?? '127.0.0.1'}:${port} (${code ?? 'error'})`,
     )
   }
-  if (dataFile && !existsSync(dataFile)) save(dataFile, store)
+  if (dataFile) {
+    // Saved before anything is printed: a --data path that cannot be written stops the store now, not at the first
+    // write (when the server would be listening with nobody told, or at exit, with the writes lost).
+    try {
+      save(dataFile, store)
+    } catch (error) {
+      await store.close()
+      throw error
+    }
+  }
   const env = store.env
+  const counts = [
+    counted(store.engine.size, 'parameter'),
+    counted(store.secretsEngine.size, 'secret'),
+    counted(store.appConfigEngine.size, 'AppConfig profile'),
+  ]
   io.err(
     `middy-secrets-local: SSM Parameter Store, Secrets Manager and AppConfig Data on ${store.clientConfig.endpoint} ` +
-      `(${store.engine.size} parameters, ${store.secretsEngine.size} secrets, ${store.appConfigEngine.size} AppConfig profiles${dataFile ? `, saved to ${dataFile}` : ''})\n`,
+      `(${counts.join(', ')}${dataFile ? `, saved to ${dataFile}` : ''})\n`,
   )
   io.out(
     `${Object.entries(env)
@@ -150,8 +218,22 @@ export const runCli = async (argv: string[], io: CliIo): Promise<RunningCli | un
   io.err('Paste the export lines into a shell (or eval them); Ctrl-C stops the store.\n')
   const started = store
   let closing: Promise<void> | undefined
+  let stop: (error: CliError) => void = () => undefined
+  const stopped = new Promise<CliError>((resolve) => {
+    stop = resolve
+  })
+  saveNow = () => {
+    try {
+      save(dataFile as string, started)
+    } catch (error) {
+      // The folder went away or filled up while serving: writes would be lost without a word, so the store stops.
+      closing ??= started.close()
+      stop(error as CliError)
+    }
+  }
   return {
     store: started,
+    stopped,
     close: () => {
       closing ??= (async () => {
         clearTimeout(saveTimer)

@@ -28,6 +28,7 @@ import {
 import { decodeToken, encodeToken, listingScope, lowerBound, type PageCursor, pageSizeOf } from './paging.js'
 import { createRandom, randomInt } from './random.js'
 import { checkTagKeys, checkTags, MAX_TAGS, type Tag } from './tags.js'
+import { didYouMean, quoted, unknownName } from './unknown-name.js'
 
 /**
  * The three kinds of SSM parameter. `StringList` is stored and returned as the comma-separated string;
@@ -197,6 +198,29 @@ type Lookup =
   | { found: false; missing: 'version'; name: string; selector: string }
 
 const TYPES: readonly string[] = ['String', 'StringList', 'SecureString']
+
+/**
+ * Why a seed's `type` is not a parameter type (AWS has three: API reference, ParameterType), or undefined when it
+ * is one or absent. Never quotes what was given: a value put in the wrong field would be shown.
+ */
+export const parameterTypeProblem = (type: unknown): string | undefined =>
+  type === undefined || (typeof type === 'string' && TYPES.includes(type))
+    ? undefined
+    : `"type" must be "String", "StringList" or "SecureString"${typeof type === 'string' ? didYouMean(type, TYPES) : ''}`
+
+const typeNotInEnum = () =>
+  validationError('type', 'Member must satisfy enum value set: [SecureString, StringList, String]')
+
+/** The fields of a `parameters` entry in {@link EngineOptions}; the rest of the seed format is for seed files. */
+const SEED_FIELDS = ['value', 'type']
+const SEED_FILE_ONLY =
+  'labels, versions, description and tags are for seed files; in code, use store.put() and store.engine'
+const SEED_FILE_HINTS = {
+  labels: SEED_FILE_ONLY,
+  versions: SEED_FILE_ONLY,
+  description: SEED_FILE_ONLY,
+  tags: SEED_FILE_ONLY,
+}
 /** PutParameter's `DataType`: `aws:ec2:image` holds an AMI id, `aws:ssm:integration` a webhook's settings. */
 const DATA_TYPES: readonly string[] = ['text', 'aws:ec2:image', 'aws:ssm:integration']
 const MAX_DESCRIBE_RESULTS = 50
@@ -326,8 +350,23 @@ export class ParameterEngine {
     this.#now = options.now ?? Date.now
     this.#random = createRandom(options.seed ?? 1)
     for (const [name, seed] of Object.entries(options.parameters ?? {})) {
-      if (typeof seed === 'string') this.put(name, seed)
-      else this.put(name, seed.value, seed.type ? { type: seed.type } : {})
+      if (typeof seed === 'string') {
+        this.put(name, seed)
+        continue
+      }
+      // A field this form does not have (labels, a typo) would be dropped without a word.
+      const where = `parameters[${quoted(name)}]`
+      if (typeof seed !== 'object' || seed === null || Array.isArray(seed)) {
+        throw new TypeError(`${where}: must be a string or { value, type? }`)
+      }
+      for (const field of Object.keys(seed)) {
+        const problem = unknownName(field, SEED_FIELDS, 'field', SEED_FILE_HINTS)
+        if (problem !== undefined) throw new TypeError(`${where}: ${problem}`)
+      }
+      if (typeof seed.value !== 'string') throw new TypeError(`${where}: "value" must be a string`)
+      const typeProblem = parameterTypeProblem(seed.type)
+      if (typeProblem) throw new TypeError(`${where}: ${typeProblem}`)
+      this.put(name, seed.value, seed.type ? { type: seed.type } : {})
     }
   }
 
@@ -346,9 +385,11 @@ export class ParameterEngine {
 
   /**
    * Creates a parameter or adds a version to it and returns the new version. Unlike the wire, names under
-   * `aws`/`ssm` are allowed (to stand in for AWS's public parameters) and `overwrite` defaults to `true`.
+   * `aws`/`ssm` are allowed (to stand in for AWS's public parameters) and `overwrite` defaults to `true`. A `type`
+   * other than AWS's three is a `ValidationException`, as on the wire.
    */
   put(name: string, value: string, options: PutOptions = {}): number {
+    if (options.type !== undefined && !TYPES.includes(options.type)) throw typeNotInEnum()
     return this.#put(name, value, options.type, {
       overwrite: options.overwrite ?? true,
       tier: 'Standard',
@@ -631,9 +672,7 @@ export class ParameterEngine {
     const name = requiredString(input, 'Name')
     const value = requiredString(input, 'Value')
     const type = optionalString(input, 'Type')
-    if (type !== undefined && !TYPES.includes(type)) {
-      throw validationError('type', 'Member must satisfy enum value set: [SecureString, StringList, String]')
-    }
+    if (type !== undefined && !TYPES.includes(type)) throw typeNotInEnum()
     const tier = optionalString(input, 'Tier') ?? 'Standard'
     if (!TIERS.includes(tier)) {
       throw validationError('tier', 'Member must satisfy enum value set: [Advanced, Intelligent-Tiering, Standard]')

@@ -11,6 +11,7 @@ import {
 } from './input.js'
 import { decodeToken, encodeToken, listingScope, type PageCursor, pageSize, pageSizeOf } from './paging.js'
 import { createRandom } from './random.js'
+import { quoted } from './unknown-name.js'
 
 /**
  * The Secrets Manager operations the engine (and so the local store, under `X-Amz-Target: secretsmanager.<Op>`)
@@ -358,7 +359,18 @@ export class SecretsEngine {
     const seed = options.seed ?? 1
     this.#arnRandom = createRandom(seed)
     this.#versionRandom = createRandom(seed ^ VERSION_SEED_SALT)
-    for (const [name, value] of Object.entries(options.secrets ?? {})) this.put(name, value)
+    for (const [name, value] of Object.entries(options.secrets ?? {})) {
+      // An object (`{ value }`, `{ versions }`) would be stored as it is, not as a secret's value.
+      if (typeof value !== 'string' && !(value instanceof Uint8Array)) {
+        throw new TypeError(
+          `secrets[${quoted(name)}]: must be a string or bytes (Uint8Array)` +
+            (typeof value === 'object' && value !== null
+              ? '; for more versions, call store.putSecret() after start, or use a seed file'
+              : ''),
+        )
+      }
+      this.put(name, value)
+    }
   }
 
   /** How many secrets exist, those scheduled for deletion included. */

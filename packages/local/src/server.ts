@@ -21,7 +21,7 @@ import {
   type SecretsOperation,
   type SeedSecrets,
 } from './secrets-engine.js'
-import { unknownName } from './state.js'
+import { unknownName } from './unknown-name.js'
 
 /**
  * What an `SSMClient` or a `SecretsManagerClient` needs to talk to a started store: spread it into the client's
@@ -276,7 +276,7 @@ export class LocalParameterStore {
     this.engine = new ParameterEngine(engineOptions)
     const { region, accountId, seed, now } = engineOptions
     this.secretsEngine = new SecretsEngine({ region, accountId, seed, now, secrets })
-    this.appConfigEngine = new AppConfigEngine({ now, appconfig })
+    this.appConfigEngine = new AppConfigEngine({ now, appconfig, region, accountId })
     // SSM reads /aws/reference/secretsmanager/<id> from the Secrets Manager next to it, as AWS does.
     this.engine.secretsBridge = this.secretsEngine
     this.latencyMs = latencyMs ?? 0

@@ -1,7 +1,7 @@
-import { meant } from '../../../src/meant.js'
 import type { AppConfigEngine, SeedAppConfig } from './appconfig-engine.js'
-import type { ParameterEngine, ParameterType } from './engine.js'
+import { type ParameterEngine, type ParameterType, parameterTypeProblem } from './engine.js'
 import type { SecretsEngine } from './secrets-engine.js'
+import { unknownName } from './unknown-name.js'
 
 /**
  * One parameter in a seed or data file: a plain string (a `String`), or an object with a `value` or a list of
@@ -78,42 +78,19 @@ const fail = (where: string, what: string): never => {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
-const QUOTE_MAX = 64
-
-/** A name as a message shows it: quoted, cut short (a name is shown, never the value under it). */
-const quoted = (name: string): string =>
-  name.length <= QUOTE_MAX
-    ? JSON.stringify(name)
-    : `${JSON.stringify(name.slice(0, QUOTE_MAX))}… (${name.length} characters)`
-
-const list = (names: readonly string[]): string =>
-  names.length === 1
-    ? quoted(names[0] as string)
-    : `${names.slice(0, -1).map(quoted).join(', ')} and ${quoted(names.at(-1) as string)}`
-
-/**
- * Why `name` is refused among `known` (`unknown section "parameter" (did you mean "parameters"?); the sections are
- * …`), or undefined when it is known. Names the name, what was probably meant and the known names; never a value.
- */
-export const unknownName = (name: string, known: readonly string[], what: string): string | undefined => {
-  if (known.includes(name)) return undefined
-  const guess = meant(name, known)
-  // A parameter name at the top level: the "parameters" wrapper was left out.
-  const hint = guess
-    ? ` (did you mean ${quoted(guess)}?)`
-    : name.startsWith('/') && known.includes('parameters')
-      ? ' (a parameter name? put it under "parameters")'
-      : ''
-  return `unknown ${what} ${quoted(name)}${hint}; the ${what}s are ${list(known)}`
-}
-
 /**
  * Refuses a field the seed format does not have: left alone it would be dropped without a word, and the data under
  * it lost (`"parameter"` for `"parameters"`, `"lables"` for `"labels"`).
  */
-const onlyKnown = (object: Record<string, unknown>, known: readonly string[], where: string, what: string): void => {
+const onlyKnown = (
+  object: Record<string, unknown>,
+  known: readonly string[],
+  where: string,
+  what: string,
+  hints?: Record<string, string>,
+): void => {
   for (const name of Object.keys(object)) {
-    const problem = unknownName(name, known, what)
+    const problem = unknownName(name, known, what, hints)
     if (problem !== undefined) fail(where, problem)
   }
 }
@@ -145,64 +122,104 @@ export const applySeed = (
   for (const [name, seed] of Object.entries(secretSeeds)) applySecret(name, seed, secrets)
 }
 
+/** Refuses a field that is there but not a string. */
+const checkString = (where: string, object: Record<string, unknown>, field: string): void => {
+  const value = object[field]
+  if (value === undefined || typeof value === 'string') return
+  // A number or boolean is the usual slip (`"port": 5432`): every value in these files is text.
+  fail(
+    where,
+    `"${field}" must be a string${typeof value === 'number' || typeof value === 'boolean' ? ' (put it in quotes)' : ''}`,
+  )
+}
+
+/** Refuses a field that is there but not a list of strings. */
+const checkStrings = (where: string, object: Record<string, unknown>, field: string): void => {
+  const value = object[field]
+  if (value !== undefined && (!Array.isArray(value) || value.some((item) => typeof item !== 'string'))) {
+    fail(where, `"${field}" must be a list of strings`)
+  }
+}
+
+/** The `versions` of an entry that has them, else the entry itself as its one version; refuses both or neither. */
+const versionsOf = (where: string, seed: Record<string, unknown>, single: string): Record<string, unknown>[] => {
+  if (seed.versions !== undefined && seed[single] !== undefined) {
+    fail(where, `has both "${single}" and "versions": give one (the last version is the current one)`)
+  }
+  const versions = seed.versions ?? (seed[single] === undefined ? [] : [seed])
+  if (!Array.isArray(versions)) fail(where, '"versions" must be a list, oldest first')
+  if (seed.versions !== undefined && (versions as unknown[]).length === 0)
+    fail(where, 'has no versions: give one or more')
+  if ((versions as unknown[]).length === 0) fail(where, `needs a "${single}" or "versions"`)
+  for (const version of versions as unknown[]) {
+    if (!isRecord(version)) fail(where, `each version must be an object with a "${single}"`)
+  }
+  return versions as Record<string, unknown>[]
+}
+
 const applyProfile = (key: string, seed: unknown, engine: AppConfigEngine): void => {
+  const where = `appconfig ${key}`
   if (typeof seed === 'string') {
     engine.deploy(key, seed)
     return
   }
-  if (!isRecord(seed)) {
-    fail(`appconfig ${key}`, 'must be a string or an object with content or versions')
-    return
+  if (!isRecord(seed)) fail(where, 'must be a string or an object with content or versions')
+  onlyKnown(seed as Record<string, unknown>, PROFILE_FIELDS, where, 'field')
+  checkString(where, seed as Record<string, unknown>, 'contentType')
+  const versions = versionsOf(where, seed as Record<string, unknown>, 'content')
+  if (versions[0] !== seed && (seed as Record<string, unknown>).versionLabel !== undefined) {
+    fail(where, '"versionLabel" goes on each version when there are "versions"')
   }
-  onlyKnown(seed, PROFILE_FIELDS, `appconfig ${key}`, 'field')
-  const versions = Array.isArray(seed.versions) ? seed.versions : [seed]
-  if (versions.length === 0) fail(`appconfig ${key}`, 'has no versions')
   for (const version of versions) {
-    if (!isRecord(version) || typeof version.content !== 'string') {
-      fail(`appconfig ${key}`, 'each version needs a string content')
-    }
-    if (version !== seed)
-      onlyKnown(version as Record<string, unknown>, PROFILE_VERSION_FIELDS, `appconfig ${key}`, 'version field')
-    const { content, contentType, versionLabel } = version as {
-      content: string
-      contentType?: unknown
-      versionLabel?: unknown
-    }
-    if (contentType !== undefined && typeof contentType !== 'string')
-      fail(`appconfig ${key}`, 'contentType must be a string')
-    if (versionLabel !== undefined && typeof versionLabel !== 'string') {
-      fail(`appconfig ${key}`, 'versionLabel must be a string')
-    }
-    engine.deploy(key, content, {
-      contentType: contentType as string | undefined,
-      versionLabel: versionLabel as string | undefined,
+    if (version !== seed) onlyKnown(version, PROFILE_VERSION_FIELDS, where, 'version field')
+    if (version.content === undefined) fail(where, 'each version needs a "content"')
+    for (const field of ['content', 'contentType', 'versionLabel']) checkString(where, version, field)
+    engine.deploy(key, version.content as string, {
+      contentType: (version.contentType ?? (seed as Record<string, unknown>).contentType) as string | undefined,
+      versionLabel: version.versionLabel as string | undefined,
     })
   }
 }
 
-const applyParameter = (name: string, seed: SeedParameter, engine: ParameterEngine): void => {
+const applyParameter = (name: string, seed: unknown, engine: ParameterEngine): void => {
+  const where = `parameter ${name}`
   if (typeof seed === 'string') {
     engine.put(name, seed)
     return
   }
-  if (!isRecord(seed)) fail(`parameter ${name}`, 'must be a string or an object')
-  onlyKnown(seed as Record<string, unknown>, PARAMETER_FIELDS, `parameter ${name}`, 'field')
-  const versions = seed.versions ?? (seed.value === undefined ? [] : [{ value: seed.value, labels: seed.labels }])
-  if (!Array.isArray(versions) || versions.length === 0) fail(`parameter ${name}`, 'needs a "value" or "versions"')
+  if (!isRecord(seed)) {
+    fail(where, 'must be a string or an object')
+    return
+  }
+  onlyKnown(seed, PARAMETER_FIELDS, where, 'field')
+  const typeProblem = parameterTypeProblem(seed.type)
+  if (typeProblem) fail(where, typeProblem)
+  checkString(where, seed, 'description')
+  checkStrings(where, seed, 'labels')
+  if (seed.tags !== undefined && (!isRecord(seed.tags) || Object.values(seed.tags).some((v) => typeof v !== 'string')))
+    fail(where, '"tags" must be an object of tag key → string')
+  const versions = versionsOf(where, seed, 'value')
   for (const version of versions) {
-    if (!isRecord(version) || typeof version.value !== 'string') fail(`parameter ${name}`, 'a version needs a "value"')
-    if (seed.versions) onlyKnown(version, PARAMETER_VERSION_FIELDS, `parameter ${name}`, 'version field')
-    const type = version.type ?? seed.type
-    const number = engine.put(name, version.value, type ? { type } : {})
-    if (version.labels?.length) engine.label(name, number, version.labels)
+    // The entry itself when it has no versions: its fields were checked above.
+    if (version !== seed) onlyKnown(version, PARAMETER_VERSION_FIELDS, where, 'version field')
+    if (version.value === undefined) fail(where, 'a version needs a "value"')
+    for (const field of ['value', 'description', 'dataType']) checkString(where, version, field)
+    checkStrings(where, version, 'labels')
+    const versionTypeProblem = parameterTypeProblem(version.type)
+    if (versionTypeProblem) fail(where, versionTypeProblem)
+    const type = (version.type ?? seed.type) as ParameterType | undefined
+    const number = engine.put(name, version.value as string, type ? { type } : {})
+    const labels = version.labels as string[] | undefined
+    if (labels?.length) engine.label(name, number, labels)
     if (version.description !== undefined || version.dataType !== undefined || seed.description !== undefined) {
       engine.annotate(name, number, {
-        description: version.description ?? seed.description,
-        dataType: version.dataType,
+        description: (version.description ?? seed.description) as string | undefined,
+        dataType: version.dataType as string | undefined,
       })
     }
   }
-  if (seed.versions && seed.labels?.length) engine.label(name, engine.get(name)?.version as number, seed.labels)
+  const labels = seed.labels as string[] | undefined
+  if (seed.versions && labels?.length) engine.label(name, engine.get(name)?.version as number, labels)
   if (seed.tags) {
     engine.handle('AddTagsToResource', {
       ResourceType: 'Parameter',
@@ -212,23 +229,39 @@ const applyParameter = (name: string, seed: SeedParameter, engine: ParameterEngi
   }
 }
 
-const applySecret = (name: string, seed: SeedSecret, secrets: SecretsEngine): void => {
+/** What a field a secret does not have was probably meant to be, beyond a misspelling. */
+const SECRET_HINTS = { value: 'a secret is its value as a string, or { "versions": [{ "value": … }] }' }
+
+const applySecret = (name: string, seed: unknown, secrets: SecretsEngine): void => {
+  const where = `secret ${name}`
   if (typeof seed === 'string') {
     secrets.put(name, seed)
     return
   }
-  if (!isRecord(seed) || !Array.isArray(seed.versions) || seed.versions.length === 0) {
-    fail(`secret ${name}`, 'must be a string or { versions: [{ value, stages? }] }')
+  if (!isRecord(seed)) {
+    fail(where, 'must be a string or { "versions": [{ "value", "stages"?, "versionId"? }], "description"? }')
+    return
   }
-  onlyKnown(seed, SECRET_FIELDS, `secret ${name}`, 'field')
-  for (const version of seed.versions) {
-    if (isRecord(version)) onlyKnown(version, SECRET_VERSION_FIELDS, `secret ${name}`, 'version field')
+  onlyKnown(seed, SECRET_FIELDS, where, 'field', SECRET_HINTS)
+  checkString(where, seed, 'description')
+  if (!Array.isArray(seed.versions) || seed.versions.length === 0) {
+    fail(
+      where,
+      'needs "versions": [{ "value", "stages"?, "versionId"? }], oldest first (or write the secret as a string)',
+    )
+  }
+  for (const version of seed.versions as unknown[]) {
+    if (!isRecord(version)) fail(where, 'each version must be an object with a "value"')
+    onlyKnown(version as Record<string, unknown>, SECRET_VERSION_FIELDS, where, 'version field')
+    if ((version as Record<string, unknown>).value === undefined) fail(where, 'a version needs a "value"')
+    checkString(where, version as Record<string, unknown>, 'value')
+    checkString(where, version as Record<string, unknown>, 'versionId')
+    checkStrings(where, version as Record<string, unknown>, 'stages')
   }
   const create: Record<string, unknown> = { Name: name }
   if (seed.description !== undefined) create.Description = seed.description
   secrets.handle('CreateSecret', create)
-  for (const version of seed.versions) {
-    if (!isRecord(version) || typeof version.value !== 'string') fail(`secret ${name}`, 'a version needs a "value"')
+  for (const version of seed.versions as Record<string, unknown>[]) {
     const put: Record<string, unknown> = { SecretId: name, SecretString: version.value }
     if (version.stages) put.VersionStages = version.stages
     if (version.versionId !== undefined) put.ClientRequestToken = version.versionId

@@ -72,7 +72,7 @@ export interface ResolvedOptions {
 
 /** One store's own option (`secretsManager: { … }`), resolved. */
 export interface StoreOptions {
-  /** Its client's configuration: the top-level `awsClientOptions` unless given. */
+  /** Its client's configuration: the top-level `awsClientOptions`, overlaid with the store's own where given. */
   readonly awsClientOptions: Readonly<Record<string, unknown>>
   readonly AwsClient: (new (config: any) => AwsClientLike) | undefined
   /** The store's declared settings (`batch`), as given: absent ones are left out. */
@@ -298,7 +298,12 @@ const customStores = (value: unknown): StoreKind[] => {
   })
 }
 
-/** Each built-in store's own option: its client's configuration and the settings it declares. */
+/**
+ * Each built-in store's own option: its client's configuration and the settings it declares. A store's own
+ * `awsClientOptions` build on the top-level ones, field by field (`{ ...top, ...own }`): `appConfig: { awsClientOptions:
+ * { region } }` keeps the top-level credentials and endpoint. A field given as `undefined` there unsets the
+ * top-level one for that store (the SDK's default applies), as a spread does.
+ */
 const storeOptions = (read: Reader, awsClientOptions: Record<string, unknown>): Record<string, StoreOptions> => {
   const resolved: Record<string, StoreOptions> = {}
   for (const kind of STORES) {
@@ -322,12 +327,13 @@ const storeOptions = (read: Reader, awsClientOptions: Record<string, unknown>): 
       settings[name] = setting
     }
     const clientOptionsValue = readField('awsClientOptions')
+    const path = `${option}.awsClientOptions`
     resolved[kind.store] = {
-      // One region, one set of credentials: the Parameter Store client's options serve every store unless given.
+      // One region, one set of credentials: the top-level options serve every store, each field unless given.
       awsClientOptions:
         clientOptionsValue === undefined
           ? awsClientOptions
-          : clientOptions(clientOptionsValue, `${option}.awsClientOptions`),
+          : overlay(awsClientOptions, clientOptions(clientOptionsValue, path), path),
       AwsClient: optionalFunction(readField('AwsClient'), `${option}.AwsClient`),
       settings,
     }
@@ -352,6 +358,15 @@ const checkClock = (clock: unknown): Clock => {
   const random = get(clock, 'random', 'clock.random')
   if (typeof now !== 'function' || typeof random !== 'function') invalid('clock must have now() and random()')
   return clock as Clock
+}
+
+/** `{ ...top, ...own }`, where reading `own` may throw (a getter, a Proxy trap): INVALID_OPTIONS naming it. */
+const overlay = (top: Record<string, unknown>, own: Record<string, unknown>, path: string): Record<string, unknown> => {
+  try {
+    return { ...top, ...own }
+  } catch {
+    return invalid(`${path} could not be read (a getter or Proxy threw)`)
+  }
 }
 
 const clientOptions = (value: unknown, path: string): Record<string, unknown> => {

@@ -21,6 +21,7 @@ import {
   runBefore,
   useStore,
 } from './support/harness.js'
+import { startScripted } from './support/scripted.js'
 
 const s = useStore()
 const vault = customKind('vault', { calls: 0, fetch: async () => {} })
@@ -240,4 +241,69 @@ test("the README's reasons table has a row for every reason", () => {
   } satisfies Record<Reason, true>
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
   for (const reason of Object.keys(reasons)) expect(readme).toMatch(new RegExp(`^\\| \`${reason}\` +\\|`, 'm'))
+})
+
+describe('a client that cannot be made is client_config, not a missing package', () => {
+  class Refusing {
+    constructor() {
+      throw new TypeError('the client refuses to be made')
+    }
+  }
+  test.each([
+    ['Parameter Store', { fetchData: { K: '/details/x' }, AwsClient: Refusing }],
+    ['Secrets Manager', { fetchData: { K: 'secretsmanager:details/x' }, secretsManager: { AwsClient: Refusing } }],
+    ['AppConfig', { fetchData: { K: 'appconfig:a/b/c' }, appConfig: { AwsClient: Refusing } }],
+    ['DynamoDB', { fetchData: { K: 'dynamodb:tbl/x' }, dynamodb: { AwsClient: Refusing } }],
+  ])('%s: an AwsClient that throws', async (title, options) => {
+    const error = await failure(options)
+    expect(error.failures.K).toEqual({
+      reason: 'client_config',
+      detail: `the ${title} client could not be made (its AwsClient or awsClientCapture threw)`,
+      errorName: 'TypeError',
+    })
+    expect(error.message).not.toContain('could not be loaded')
+    expect(error.message).toContain(
+      `client_config: the ${title} client could not be set up: fix what the details name.`,
+    )
+    expect(error.message).not.toContain('region')
+  })
+
+  test('an awsClientCapture that throws, for every store the map names', async () => {
+    const error = await failure({
+      fetchData: { P: '/details/x', S: 'secretsmanager:details/x' },
+      awsClientCapture: () => {
+        throw new Error(canary('capture'))
+      },
+    })
+    expect(error.reasons).toEqual({ P: 'client_config', S: 'client_config' })
+    expect(error.failures.S?.detail).toBe(
+      'the Secrets Manager client could not be made (its AwsClient or awsClientCapture threw)',
+    )
+  })
+})
+
+describe('BatchGetSecretValue error entries: the store answering about one secret, never a network fault', () => {
+  test.each([
+    ['InvalidRequestException', 'invalid_request'],
+    ['InvalidParameterException', 'invalid_request'],
+    ['InternalServiceError', 'store_error'],
+    ['ResourceNotFoundException', 'not_found'],
+    ['DecryptionFailure', 'kms_denied'],
+  ])('%s → %s', async (ErrorCode, reason) => {
+    const endpoint = await startScripted((request) =>
+      request.operation === 'BatchGetSecretValue'
+        ? { SecretValues: [], Errors: [{ SecretId: 'details/x', ErrorCode, Message: canary('message') }] }
+        : {},
+    )
+    try {
+      const error = await failure({
+        fetchData: { S: 'secretsmanager:details/x' },
+        awsClientOptions: endpoint.clientOptions,
+        secretsManager: { batch: true },
+      })
+      expect(error.failures.S).toEqual({ reason, errorName: ErrorCode })
+    } finally {
+      await endpoint.close()
+    }
+  })
 })

@@ -79,8 +79,11 @@ const AWS_ADVICE: Record<Reason, Advice> = {
     `allow the function's role to read ${f.resourceArn ?? `it in ${s.title}`} (${aws.actions(ref)})`,
   kms_denied: (f, _, s) =>
     `allow the function's role kms:Decrypt on ${f.resourceArn ?? `the KMS key that encrypts it in ${s.title}`}, and check the key is enabled`,
-  client_config: (_, __, s) =>
-    `configure the ${s.title} client: a region (${s.clientOptions('region')}, or AWS_REGION) and, if set, a valid endpoint`,
+  // A detail says the client, or this package's module for the store, could not be set up at all (lazy.ts).
+  client_config: (f, _, s) =>
+    f.detail !== undefined
+      ? `the ${s.title} client could not be set up: fix what the details name`
+      : `configure the ${s.title} client: a region (${s.clientOptions('region')}, or AWS_REGION) and, if set, a valid endpoint`,
   credentials: (f, _, s) => credentials(f, s),
   throttled: (_, __, s, aws) =>
     `the account is over the ${s.title} quota: ${aws.quota}, lengthen cacheExpiry or share one instance`,

@@ -41,7 +41,7 @@ const AWS = [
     entry: 'secretsmanager:prod/db',
     title: 'Secrets Manager',
     iam: 'secretsmanager:',
-    actions: 'secretsmanager:GetSecretValue; with secretsManager.batch also secretsmanager:BatchGetSecretValue',
+    actions: 'secretsmanager:GetSecretValue',
     not: undefined,
   },
   {
@@ -215,7 +215,7 @@ describe('end to end: the error names the advice of the store that failed', () =
     const error = await failure({ fetchData: { S: 'secretsmanager:advice/denied' } })
     expect(error.reasons).toEqual({ S: 'access_denied' })
     expect(error.message).toMatch(
-      /access_denied: allow the function's role to read \S+ \(secretsmanager:GetSecretValue;/,
+      /access_denied: allow the function's role to read \S+ \(secretsmanager:GetSecretValue\)\./,
     )
     expect(error.message).not.toContain('ssm:')
   })

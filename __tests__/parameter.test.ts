@@ -66,6 +66,7 @@ describe('parseRef', () => {
       arn: '',
       pinned: false,
       recursive: false,
+      batched: false,
     })
     const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf'
     expect(parseRef(arn)).toMatchObject({ kind: 'secret', name: arn, entry: arn })

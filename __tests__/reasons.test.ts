@@ -119,7 +119,10 @@ describe('one reason per thing to do differently: the issue inputs', () => {
     process.env.AWS_CONFIG_FILE = '/nonexistent/config'
     const { error } = await failOnce({ endpoint: s.store.clientConfig.endpoint, region: 'us-east-1' })
     expect(error.failures.TOKEN).toEqual({ reason: 'credentials', errorName: 'CredentialsProviderError' })
-    expect(error.message).toContain('credentials: give the Parameter Store client valid credentials')
+    // No credentials at all: not an expired session, an unknown key or clock skew.
+    expect(error.message).toBe(
+      "middy-secrets: no value for TOKEN (/r/token: credentials) [CredentialsProviderError]. credentials: the Parameter Store client found no credentials: on Lambda the function's role gives them, elsewhere a profile or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; or set awsClientOptions.credentials.",
+    )
   })
 
   test('nothing listening → unreachable with the host and ECONNREFUSED', async () => {
@@ -137,20 +140,34 @@ describe('one reason per thing to do differently: the issue inputs', () => {
     )
   })
 
+  // The advice for credentials follows what happened to them (by the error's name): expired, a bad signature, an
+  // unknown key — never "no credentials" for credentials the store turned down, nor the reverse.
+  const EXPIRED =
+    'Parameter Store refused expired session credentials: give awsClientOptions.credentials a provider that refreshes them (fromTemporaryCredentials, fromNodeProviderChain) rather than a fixed session'
+  const SIGNATURE =
+    "Parameter Store refused the request's signature: check the secret access key in awsClientOptions.credentials (or the environment) and the machine's clock"
+  const UNKNOWN_KEY =
+    'Parameter Store does not know the access key: check awsClientOptions.credentials (or the environment) holds a live key of this AWS partition, with its session token if it is temporary'
   test.each([
-    ['ExpiredTokenException', 'credentials'],
-    ['InvalidSignatureException', 'credentials'],
-    ['UnrecognizedClientException', 'credentials'],
-    ['IncompleteSignature', 'credentials'],
-    ['ValidationException', 'invalid_request'],
-  ])('HTTP 400 %s → %s (was store_error, "5xx")', async (type, reason) => {
+    ['ExpiredTokenException', 'credentials', EXPIRED],
+    ['InvalidSignatureException', 'credentials', SIGNATURE],
+    ['UnrecognizedClientException', 'credentials', UNKNOWN_KEY],
+    ['IncompleteSignature', 'credentials', SIGNATURE],
+    [
+      'ValidationException',
+      'invalid_request',
+      'Parameter Store refused the request itself (HTTP 4xx): check the entry (its name, version or label) and that @aws-sdk/client-ssm is 3.910 or later; if both are right, report it to middy-secrets with the error name and request id',
+    ],
+  ])('HTTP 400 %s → %s (was store_error, "5xx")', async (type, reason, advice) => {
     scripted.reply = awsError(400, type)
     const { error, event, stats } = await failOnce(scriptedClient())
     const failure = { reason, errorName: type, httpStatus: 400, requestId: 'scripted-request-1' }
     expect(error.failures.TOKEN).toEqual(failure)
     expect(event?.failures).toEqual({ TOKEN: failure })
     expect(stats.keys.TOKEN?.failure).toEqual(failure)
-    expect(error.message).toContain(`TOKEN (/r/token: ${reason}) [${type}, HTTP 400, request id scripted-request-1]`)
+    expect(error.message).toBe(
+      `middy-secrets: no value for TOKEN (/r/token: ${reason}) [${type}, HTTP 400, request id scripted-request-1]. ${reason}: ${advice}.`,
+    )
   })
 
   test('HTTP 429 without a body → throttled (was store_error)', async () => {

@@ -13,6 +13,8 @@ interface StoreFacts {
   readonly prefix: string
   /** The AWS store's own words; undefined for a user's store. */
   readonly aws: AwsAdvice | undefined
+  /** The SDK package its source loads: `@aws-sdk/client-secrets-manager`. */
+  readonly sdk: string
   /** Where its client's options are: `awsClientOptions`, or also `secretsManager.awsClientOptions`. */
   readonly clientOptions: (field: string) => string
 }
@@ -24,6 +26,7 @@ const factsOf = (ref: SourceRef): StoreFacts => {
     title: kind?.title ?? `the ${ref.store} store`,
     prefix: `${ref.store}:`,
     aws: kind?.aws,
+    sdk: kind?.sdk ?? '',
     clientOptions: (field) =>
       own === undefined ? `awsClientOptions.${field}` : `awsClientOptions.${field} or ${own}.awsClientOptions.${field}`,
   }
@@ -34,6 +37,36 @@ const TRANSFORM_FAILED = "the stored value does not parse as the key's transform
 const KEY_COLLISION = 'rename the key or the entry, or turn setToEnv off'
 
 type Advice = (f: FailureInfo, ref: SourceRef, store: StoreFacts, aws: AwsAdvice) => string
+
+// The SDK's own errors when it found no credentials at all, as opposed to credentials the store turned down.
+const NO_CREDENTIALS = new Set(['CredentialsProviderError', 'TokenProviderError'])
+const EXPIRED = new Set(['ExpiredToken', 'ExpiredTokenException'])
+const BAD_SIGNATURE = new Set([
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'IncompleteSignature',
+  'IncompleteSignatureException',
+])
+const UNKNOWN_KEY = new Set(['UnrecognizedClientException', 'InvalidClientTokenId'])
+
+/** What to do about credentials, by what the error says happened to them. */
+const credentials = (f: FailureInfo, s: StoreFacts): string => {
+  const name = f.errorName ?? ''
+  const option = s.clientOptions('credentials')
+  if (NO_CREDENTIALS.has(name)) {
+    return `the ${s.title} client found no credentials: on Lambda the function's role gives them, elsewhere a profile or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; or set ${option}`
+  }
+  if (EXPIRED.has(name)) {
+    return `${s.title} refused expired session credentials: give ${option} a provider that refreshes them (fromTemporaryCredentials, fromNodeProviderChain) rather than a fixed session`
+  }
+  if (BAD_SIGNATURE.has(name)) {
+    return `${s.title} refused the request's signature: check the secret access key in ${option} (or the environment) and the machine's clock`
+  }
+  if (UNKNOWN_KEY.has(name)) {
+    return `${s.title} does not know the access key: check ${option} (or the environment) holds a live key of this AWS partition, with its session token if it is temporary`
+  }
+  return `give the ${s.title} client valid credentials: the function role, or ${option} (expired session, unknown key or clock skew)`
+}
 
 /**
  * What to do about each reason, for an AWS store: one thing the user would do differently, in the words of the
@@ -46,22 +79,30 @@ const AWS_ADVICE: Record<Reason, Advice> = {
     `allow the function's role to read ${f.resourceArn ?? `it in ${s.title}`} (${aws.actions(ref)})`,
   kms_denied: (f, _, s) =>
     `allow the function's role kms:Decrypt on ${f.resourceArn ?? `the KMS key that encrypts it in ${s.title}`}, and check the key is enabled`,
-  client_config: (_, __, s) =>
-    `configure the ${s.title} client: a region (${s.clientOptions('region')}, or AWS_REGION) and, if set, a valid endpoint`,
-  credentials: (_, __, s) =>
-    `give the ${s.title} client valid credentials: the function role, or ${s.clientOptions('credentials')} (expired session, unknown key or clock skew)`,
+  // A detail says the client, or this package's module for the store, could not be set up at all (lazy.ts).
+  client_config: (f, _, s) =>
+    f.detail !== undefined
+      ? `the ${s.title} client could not be set up: fix what the details name`
+      : `configure the ${s.title} client: a region (${s.clientOptions('region')}, or AWS_REGION) and, if set, a valid endpoint`,
+  credentials: (f, _, s) => credentials(f, s),
   throttled: (_, __, s, aws) =>
     `the account is over the ${s.title} quota: ${aws.quota}, lengthen cacheExpiry or share one instance`,
   timed_out: (_, __, s) =>
     `${s.title} did not answer within fetchTimeout: check the network path or raise fetchTimeout`,
   unreachable: (f, _, s, aws) =>
     `check the network path to ${f.host ?? `the ${s.title} endpoint`} (a VPC endpoint for ${aws.endpoint} or NAT, security groups, DNS) and ${s.clientOptions('endpoint')}`,
+  sdk_missing: (_, __, s) =>
+    `add ${s.sdk} to the function's dependencies (it is an optional peer of middy-secrets, needed because the map names ${s.title} entries)`,
   store_error: (_, __, s) =>
     `${s.title} failed inside (HTTP 5xx); it is retried with backoff, check AWS Health if it lasts`,
-  invalid_request: (_, __, s) =>
-    `${s.title} refused the request itself (HTTP 4xx): check the entry and the SDK version, and report it to middy-secrets`,
-  invalid_response: (_, __, s) =>
-    `the endpoint answered something that is not a valid ${s.title} response: check ${s.clientOptions('endpoint')}`,
+  invalid_request: (f, ref, s, aws) =>
+    `${s.title} refused the request itself (HTTP 4xx): ${aws.invalidRequest(ref, f)}`,
+  // An AWS store gives invalid_response a detail only about the data it holds (a DynamoDB map where text is
+  // expected): then the endpoint answered well, and the data is what to change.
+  invalid_response: (f, _, s) =>
+    f.detail !== undefined
+      ? `${s.title} answered with data this package cannot serve: change what is stored, as the details say`
+      : `the endpoint answered something that is not a valid ${s.title} response: check ${s.clientOptions('endpoint')}`,
   transform_failed: () => TRANSFORM_FAILED,
   key_collision: () => KEY_COLLISION,
 }
@@ -80,6 +121,8 @@ const OWN_ADVICE: Record<Reason, (f: FailureInfo, s: StoreFacts) => string> = {
   throttled: (_, s) => `${s.title} is throttling the function: lengthen cacheExpiry or share one instance`,
   timed_out: (_, s) => `${s.title} did not answer within fetchTimeout: check the path to it or raise fetchTimeout`,
   unreachable: (f, s) => `check the network path to ${f.host ?? s.title}`,
+  sdk_missing: (_, s) =>
+    `${s.title} could not load a package its source needs: add that package to the function's dependencies`,
   store_error: (_, s) =>
     `${s.title} failed (its fetch threw, or it answered store_error); it is retried with backoff: check that store`,
   invalid_request: (_, s) => `${s.title} refused the request: check what follows '${s.prefix}'`,

@@ -136,6 +136,18 @@ const reasonOf = (e: SdkLike, name: string, status: number | undefined, message:
 }
 
 /**
+ * A failure whose reason is already known where it happens (a store's SDK package that could not be loaded, a client
+ * that could not be made): thrown there, and {@link classifyError} gives back its {@link FailureInfo} as it is.
+ */
+export class KnownFailure extends Error {
+  override readonly name = 'KnownFailure'
+
+  constructor(readonly failure: FailureInfo) {
+    super(failure.detail ?? failure.reason)
+  }
+}
+
+/**
  * How a store's module classifies what its SDK threw. The core hands it {@link classifyError} when the module
  * loads, so the store modules carry no copy of it (each would, bundled on its own: 3 KB each, parsed at import
  * when a user's bundler inlines every store into one file).
@@ -147,6 +159,7 @@ export type Classify = (error: unknown) => FailureInfo
  * an IAM one, a missing region) and to pick out the ARN AWS names in a denial; it is never kept.
  */
 export const classifyError = (error: unknown): FailureInfo => {
+  if (error instanceof KnownFailure) return { ...error.failure }
   const e = read(error)
   const name = typeof e.name === 'string' && SAFE_NAME.test(e.name) ? e.name : 'Error'
   const statusRaw = e.$metadata?.httpStatusCode ?? e.$response?.statusCode

@@ -10,9 +10,13 @@
  * - `throttled`: the store is throttling the account (ThrottlingException, HTTP 429)
  * - `timed_out`: no answer within `fetchTimeout`
  * - `unreachable`: the endpoint could not be reached (refused, reset, DNS): see `host` and `errorCode`
+ * - `sdk_missing`: the store's AWS SDK client package (an optional peer dependency) could not be loaded: add it to
+ *   the function's dependencies. A fault: retried on the backoff, a last good value stays in service
  * - `store_error`: the store failed inside (HTTP 5xx)
  * - `invalid_request`: the store refused the request itself (HTTP 400 `ValidationException` and other 4xx)
- * - `invalid_response`: the store answered with something that is not a valid answer (a 200 of the wrong shape)
+ * - `invalid_response`: the store answered with something that is not a valid answer (a 200 of the wrong shape), or
+ *   with data of a type this package cannot serve (a DynamoDB map where text is expected: {@link FailureInfo.detail}
+ *   says which attribute and type)
  * - `transform_failed`: the value does not parse as the key's `transform`
  * - `key_collision`: with `setToEnv`, the value would write a variable another key or the runtime owns
  *
@@ -30,6 +34,7 @@ export type Reason =
   | 'throttled'
   | 'timed_out'
   | 'unreachable'
+  | 'sdk_missing'
   | 'store_error'
   | 'invalid_request'
   | 'invalid_response'
@@ -57,7 +62,10 @@ export type SecretsErrorCode = 'INVALID_OPTIONS' | 'UNAVAILABLE' | 'TRANSFORM_FA
  */
 export interface FailureInfo {
   reason: Reason
-  /** Safe words of our own (names, never values), e.g. which two parameters collide. */
+  /**
+   * Safe words of our own (names and types, never values), e.g. which two parameters collide, which SDK package
+   * could not be loaded, or which attribute of a DynamoDB item has a type this package does not read.
+   */
   detail?: string
   /** The SDK error's name, e.g. `AccessDeniedException`. */
   errorName?: string

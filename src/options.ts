@@ -72,7 +72,7 @@ export interface ResolvedOptions {
 
 /** One store's own option (`secretsManager: { … }`), resolved. */
 export interface StoreOptions {
-  /** Its client's configuration: the top-level `awsClientOptions` unless given. */
+  /** Its client's configuration: the top-level `awsClientOptions`, overlaid with the store's own where given. */
   readonly awsClientOptions: Readonly<Record<string, unknown>>
   readonly AwsClient: (new (config: any) => AwsClientLike) | undefined
   /** The store's declared settings (`batch`), as given: absent ones are left out. */
@@ -236,12 +236,16 @@ const optionalFunction = <T>(value: unknown, path: string): T | undefined => {
   return value as T | undefined
 }
 
+/** The stores' settings by store name, as the stores' parsers take them (`{ secretsmanager: { batch: true } }`). */
+type StoreSettings = Readonly<Record<string, Readonly<Record<string, unknown>>>>
+
 const resolveEntry = (
   key: string,
   value: unknown,
   env: EnvScope | undefined,
   custom: readonly StoreKind[],
   fieldNames: ReadonlySet<string>,
+  settings: StoreSettings,
 ): Entry => {
   const at = `fetchData.${keyLabel(key)}`
   const spec = typeof value === 'string' ? { name: value } : value
@@ -270,10 +274,14 @@ const resolveEntry = (
   }
   if (required !== undefined && typeof required !== 'boolean') invalid(`${at}.required must be a boolean`, [key])
   const transform = resolveTransform(transformOption as never)
-  if (!transform) invalid(`${at}.transform must be one of ${TRANSFORMS.join(', ')} or a function`, [key])
+  if (!transform) {
+    invalid(`${at}.transform must be one of ${TRANSFORMS.join(', ')} or a function${transformHint(transformOption)}`, [
+      key,
+    ])
+  }
   let ref: SourceRef
   try {
-    ref = parseEntry(name, fields, custom)
+    ref = parseEntry(name, fields, custom, settings)
   } catch (error) {
     if (error instanceof SpecError) return invalid(`${at}.${error.message}`, [key])
     return invalid(`${at}: ${quote(name)} ${(error as Error).message}`, [key])
@@ -298,7 +306,12 @@ const customStores = (value: unknown): StoreKind[] => {
   })
 }
 
-/** Each built-in store's own option: its client's configuration and the settings it declares. */
+/**
+ * Each built-in store's own option: its client's configuration and the settings it declares. A store's own
+ * `awsClientOptions` build on the top-level ones, field by field (`{ ...top, ...own }`): `appConfig: { awsClientOptions:
+ * { region } }` keeps the top-level credentials and endpoint. A field given as `undefined` there unsets the
+ * top-level one for that store (the SDK's default applies), as a spread does.
+ */
 const storeOptions = (read: Reader, awsClientOptions: Record<string, unknown>): Record<string, StoreOptions> => {
   const resolved: Record<string, StoreOptions> = {}
   for (const kind of STORES) {
@@ -322,12 +335,13 @@ const storeOptions = (read: Reader, awsClientOptions: Record<string, unknown>): 
       settings[name] = setting
     }
     const clientOptionsValue = readField('awsClientOptions')
+    const path = `${option}.awsClientOptions`
     resolved[kind.store] = {
-      // One region, one set of credentials: the Parameter Store client's options serve every store unless given.
+      // One region, one set of credentials: the top-level options serve every store, each field unless given.
       awsClientOptions:
         clientOptionsValue === undefined
           ? awsClientOptions
-          : clientOptions(clientOptionsValue, `${option}.awsClientOptions`),
+          : overlay(awsClientOptions, clientOptions(clientOptionsValue, path), path),
       AwsClient: optionalFunction(readField('AwsClient'), `${option}.AwsClient`),
       settings,
     }
@@ -352,6 +366,15 @@ const checkClock = (clock: unknown): Clock => {
   const random = get(clock, 'random', 'clock.random')
   if (typeof now !== 'function' || typeof random !== 'function') invalid('clock must have now() and random()')
   return clock as Clock
+}
+
+/** `{ ...top, ...own }`, where reading `own` may throw (a getter, a Proxy trap): INVALID_OPTIONS naming it. */
+const overlay = (top: Record<string, unknown>, own: Record<string, unknown>, path: string): Record<string, unknown> => {
+  try {
+    return { ...top, ...own }
+  } catch {
+    return invalid(`${path} could not be read (a getter or Proxy threw)`)
+  }
 }
 
 const clientOptions = (value: unknown, path: string): Record<string, unknown> => {
@@ -397,14 +420,51 @@ const envConflictReporter =
 // What the AWS client takes, often written at the top level by mistake.
 const CLIENT_FIELDS = new Set(['region', 'endpoint', 'credentials', 'maxAttempts', 'retryMode', 'requestHandler'])
 
+const SHARE_CACHE = 'each instance has its own cache; to share one, pass one createSecrets() instance to secrets()'
+
+/**
+ * Options of @middy/ssm, @middy/secrets-manager and Powertools Parameters that middy-secrets has no option of that
+ * name for: what to write instead (docs/migration.md has the full table).
+ */
+const FOREIGN_OPTIONS: Readonly<Record<string, string>> = {
+  maxAge: "Powertools' maxAge is seconds: write cacheExpiry in milliseconds, maxAge × 1000",
+  cacheKey: SHARE_CACHE,
+  cacheKeyExpiry: SHARE_CACHE,
+  awsClientAssumeRole:
+    'give the role as awsClientOptions.credentials: fromTemporaryCredentials({ params: { RoleArn } }) from @aws-sdk/credential-providers',
+  awsRequestLimit: "GetParameters calls always take 10 names, AWS's limit, all at once",
+  fetchRotationDate: 'values refresh every cacheExpiry, so a rotation is seen within it; invalidate() sees it sooner',
+  forceFetch: 'call invalidate() before the invocation that must fetch',
+  decrypt: 'SecureString parameters are always decrypted',
+  transform: 'a transform is given per entry: fetchData: { KEY: { name, transform } }',
+  throwOnTransformError: 'a transform that fails is always an error for its key (transform_failed)',
+  clientConfig: "the AWS client's configuration goes in awsClientOptions",
+  sdkOptions: "a version or label goes in the entry ('/name:3'), a secret's stage in versionStage",
+  awsSdkV3Client: 'give the client class as AwsClient, or wrap each client made with awsClientCapture',
+}
+
+/** Powertools' transforms that middy-secrets has no transform of that name for. */
+const FOREIGN_TRANSFORMS: Readonly<Record<string, string>> = {
+  binary: "Powertools' 'binary' decodes base64: write a function, (raw) => Buffer.from(raw, 'base64')",
+  auto: "Powertools' 'auto' picks one by the name's suffix: give each entry its transform",
+}
+
+/** A hint for a transform that is not one: the built-in one it most likely meant, or what to write instead. */
+const transformHint = (transform: unknown): string => {
+  if (typeof transform !== 'string') return ''
+  if (Object.hasOwn(FOREIGN_TRANSFORMS, transform)) return ` (${FOREIGN_TRANSFORMS[transform]})`
+  return didYouMean(transform, new Set(TRANSFORMS))
+}
+
 /**
  * A hint for an unknown option (or a field of a store's option, `within` `secretsManager.`): the known one it most
- * likely meant, or where an AWS client field belongs.
+ * likely meant, where an AWS client field belongs, or what to use instead of another library's option.
  */
-const hint = (name: string, known: ReadonlySet<string>, within = ''): string =>
-  CLIENT_FIELDS.has(name)
-    ? ` (the AWS client's ${name} goes in ${within}awsClientOptions.${name})`
-    : didYouMean(name, known)
+const hint = (name: string, known: ReadonlySet<string>, within = ''): string => {
+  if (CLIENT_FIELDS.has(name)) return ` (the AWS client's ${name} goes in ${within}awsClientOptions.${name})`
+  if (within === '' && Object.hasOwn(FOREIGN_OPTIONS, name)) return ` (${FOREIGN_OPTIONS[name]})`
+  return didYouMean(name, known)
+}
 
 /** ` (did you mean 'X'?)` for the known name an unknown one most likely meant, else nothing. */
 const didYouMean = (name: string, known: ReadonlySet<string>): string => {
@@ -427,18 +487,21 @@ const resolve = (input: SecretsOptions<FetchData>): ResolvedOptions => {
   const env = setToEnv ? new EnvScope(envConflictReporter(logger)) : undefined
   const custom = customStores(read('stores'))
   const fieldNames = storeFields([...STORES, ...custom])
+  const awsClientOptions = clientOptions(read('awsClientOptions') ?? defaults.awsClientOptions, 'awsClientOptions')
+  // Before the entries: a store's settings may shape its entries' references (secretsManager.batch).
+  const stores = storeOptions(read, awsClientOptions)
+  const settings: Record<string, Readonly<Record<string, unknown>>> = {}
+  for (const [store, option] of Object.entries(stores)) settings[store] = option.settings
   const entries = keys.map((key) => {
     checkKey(key, false, false)
-    return resolveEntry(key, get(fetchData, key, `fetchData.${keyLabel(key)}`, [key]), env, custom, fieldNames)
+    const value = get(fetchData, key, `fetchData.${keyLabel(key)}`, [key])
+    return resolveEntry(key, value, env, custom, fieldNames, settings)
   })
 
   const jitter = read('jitter') ?? defaults.jitter
   if (typeof jitter !== 'number' || !(jitter >= 0 && jitter <= 1)) invalid('jitter must be a number from 0 to 1')
 
-  const awsClientOptions = clientOptions(read('awsClientOptions') ?? defaults.awsClientOptions, 'awsClientOptions')
   const clock = checkClock(read('clock') ?? realClock)
-
-  const stores = storeOptions(read, awsClientOptions)
 
   const times = {
     cacheExpiry: duration(read, 'cacheExpiry', true),

@@ -1,4 +1,5 @@
 import { isReadableReservedName, isReservedName, isValidLabel, nameShapeProblem } from './aws-names.js'
+import { meant } from './meant.js'
 import { parseEntry } from './sources/registry.js'
 import type { SourceRef } from './sources/source.js'
 
@@ -76,24 +77,34 @@ const STORE_WORDS = new Set([
 
 /**
  * The prefix of `prefix:rest` when it reads as a store prefix, not as `name:selector`: the word is a store's,
- * or a hierarchy follows the colon (`ssm:/bots/x`), which no selector can hold.
+ * or a hierarchy follows the colon (`ssm:/bots/x`), which no selector can hold, or the word is close to one of the
+ * `known` prefixes (without their colon) and what follows is no selector (`dynamo:config/app`).
  */
-export const storePrefix = (input: string): string | undefined => {
+export const storePrefix = (input: string, known: readonly string[] = []): string | undefined => {
   const match = /^([A-Za-z][A-Za-z0-9+.-]{0,31}):(.*)$/s.exec(input)
   if (!match || match[1] === undefined) return undefined
   const word = match[1]
-  return STORE_WORDS.has(word.toLowerCase()) || match[2]?.startsWith('/') ? word : undefined
+  const rest = match[2] ?? ''
+  if (STORE_WORDS.has(word.toLowerCase()) || rest.startsWith('/')) return word
+  // `dynamo:prod` stays a Parameter Store name with a label, as AWS reads it.
+  const selector = VERSION.test(rest) || isValidLabel(rest)
+  return !selector && meant(word, known) !== undefined ? word : undefined
 }
 
 /**
  * Parses one entry of any store, through the registry: the built-in forms give a {@link ParameterRef}. Throws a
  * plain Error whose message describes the problem; the caller adds the key.
  */
-export const parseRef = (input: string, recursive = true, versionStage?: string): ParameterRef => {
+export const parseRef = (
+  input: string,
+  recursive = true,
+  versionStage?: string,
+  settings: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {},
+): ParameterRef => {
   const fields: Record<string, unknown> = {}
   if (versionStage !== undefined) fields.versionStage = versionStage
   if (!recursive) fields.recursive = false
-  return parseEntry(input, fields) as ParameterRef
+  return parseEntry(input, fields, [], settings) as ParameterRef
 }
 
 /** Parses a Parameter Store entry: a name, `name:selector`, a parameter ARN, or a path ending in `/`. */
@@ -128,6 +139,11 @@ export const parseSsm = (input: string, recursive: boolean): ParameterRef => {
   const colon = body.indexOf(':')
   const name = colon === -1 ? body : body.slice(0, colon)
   const selector = colon === -1 ? '' : body.slice(colon + 1)
+  if (colon !== -1 && name.endsWith('/')) {
+    throw new Error(
+      'is a path with a selector: a path (a name ending in /) reads the latest version of every parameter below it and takes no version or label; drop the selector, or name one parameter',
+    )
+  }
   const problem = nameProblem(name)
   if (problem) throw new Error(`has a name that ${problem}`)
   if (colon !== -1) {

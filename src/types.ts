@@ -230,9 +230,10 @@ export interface SecretsOptions<F extends FetchData = FetchData> {
    */
   readonly disablePrefetch?: boolean
   /**
-   * Passed to `new SSMClient(...)` (and to the Secrets Manager, AppConfig Data and DynamoDB clients unless
-   * `secretsManager`, `appConfig` or `dynamodb` gives its own `awsClientOptions`): `region`, `endpoint`, `credentials` (e.g. `fromTemporaryCredentials` for another account),
-   * `maxAttempts`… A `requestHandler` given here replaces the one built from `fetchTimeout`.
+   * Passed to `new SSMClient(...)`, and the base of the Secrets Manager, AppConfig Data and DynamoDB clients'
+   * options: `secretsManager`, `appConfig` or `dynamodb` may give `awsClientOptions` of its own, which override
+   * these field by field. `region`, `endpoint`, `credentials` (e.g. `fromTemporaryCredentials` for another
+   * account), `maxAttempts`… A `requestHandler` given here replaces the one built from `fetchTimeout`.
    * @defaultValue `{}`
    */
   readonly awsClientOptions?: Readonly<SSMClientConfig>
@@ -308,7 +309,10 @@ export interface DynamoDbOptions {
    */
   readonly consistentRead?: boolean
   /**
-   * Passed to `new DynamoDBClient(...)`.
+   * Passed to `new DynamoDBClient(...)` over the top-level `awsClientOptions`, field by field (`{ ...top, ...own }`):
+   * give only what differs for DynamoDB, such as a `region`; the top-level `credentials`, `endpoint` and the rest
+   * still apply. A field given as `undefined` here unsets the top-level one for DynamoDB (the SDK's default
+   * applies).
    * @defaultValue the top-level `awsClientOptions`
    */
   readonly awsClientOptions?: Readonly<DynamoDBClientConfig>
@@ -328,7 +332,7 @@ export interface DynamoDbOptions {
  *
  * @example
  * ```ts
- * // Parameter Store in the function's region, AppConfig in another one.
+ * // Parameter Store in the function's region, AppConfig in another one (with the same credentials).
  * secrets({
  *   fetchData: { DB_URL: '/shop/db-url', FLAGS: { name: 'appconfig:shop/prod/flags', transform: 'json' } },
  *   appConfig: { awsClientOptions: { region: 'eu-central-1' } },
@@ -337,7 +341,10 @@ export interface DynamoDbOptions {
  */
 export interface AppConfigOptions {
   /**
-   * Passed to `new AppConfigDataClient(...)`: `region`, `endpoint`, `credentials`… (`maxAttempts` is always 1).
+   * Passed to `new AppConfigDataClient(...)` over the top-level `awsClientOptions`, field by field
+   * (`{ ...top, ...own }`): `{ region: 'eu-central-1' }` reads AppConfig from another region with the top-level
+   * `credentials` and `endpoint`. A field given as `undefined` here unsets the top-level one for AppConfig (the SDK's
+   * default applies). `maxAttempts` is always 1.
    * @defaultValue the top-level `awsClientOptions`
    */
   readonly awsClientOptions?: Readonly<AppConfigDataClientConfig>
@@ -367,7 +374,10 @@ export interface SecretsManagerOptions {
    */
   readonly batch?: boolean
   /**
-   * Passed to `new SecretsManagerClient(...)`.
+   * Passed to `new SecretsManagerClient(...)` over the top-level `awsClientOptions`, field by field (`{ ...top, ...own }`):
+   * give only what differs for Secrets Manager, such as a `region`; the top-level `credentials`, `endpoint` and the rest
+   * still apply. A field given as `undefined` here unsets the top-level one for Secrets Manager (the SDK's default
+   * applies).
    * @defaultValue the top-level `awsClientOptions`
    */
   readonly awsClientOptions?: Readonly<SecretsManagerClientConfig>

@@ -231,7 +231,18 @@ describe('refresh points, backoff and the schedule', () => {
 
   test('answers are not found, access denied and KMS denied; everything else is a fault', () => {
     expect(['not_found', 'access_denied', 'kms_denied'].every((r) => isAnswer(r as never))).toBe(true)
-    const faults = ['throttled', 'timed_out', 'unreachable', 'store_error', 'invalid_response', 'transform_failed']
+    const faults = [
+      'throttled',
+      'timed_out',
+      'unreachable',
+      'sdk_missing',
+      'client_config',
+      'credentials',
+      'store_error',
+      'invalid_request',
+      'invalid_response',
+      'transform_failed',
+    ]
     expect(faults.some((r) => isAnswer(r as never))).toBe(false)
   })
 

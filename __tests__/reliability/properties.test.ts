@@ -55,7 +55,12 @@ const path = fc.oneof(
   fc.constant('/'),
   fc.array(segment, { minLength: 1, maxLength: 14 }).map((levels) => `/${levels.join('/')}/`),
 )
-const secretId = fc.stringMatching(/^[a-zA-Z0-9/_+=.@-]{1,64}$/).map((id) => `secretsmanager:${id}`)
+// The one name AWS accepts that an entry refuses: a secret name ending in / reads as a path in a map, so it is
+// refused with its way out, the secret's full ARN (__tests__/hints.test.ts).
+const secretId = fc
+  .stringMatching(/^[a-zA-Z0-9/_+=.@-]{1,64}$/)
+  .filter((id) => !id.endsWith('/'))
+  .map((id) => `secretsmanager:${id}`)
 const validRef = fc.oneof(
   validName,
   fc.tuple(validName, selector).map(([n, sel]) => n + sel),

@@ -1,5 +1,6 @@
 import { deployTimeValue } from '../env.js'
 import { SecretsError } from '../errors.js'
+import { meant } from '../meant.js'
 import type { ResolvedOptions } from '../options.js'
 import { rawFromEnv } from '../prepare.js'
 import type { Source } from '../sources/source.js'
@@ -12,6 +13,46 @@ import type { KeyState, Prepare, Prepared, Round } from './state.js'
 export type Log = (level: 'debug' | 'info' | 'warn' | 'error', message: string, event: LogEvent) => void
 
 const NONE: ReadonlySet<KeyState> = new Set()
+
+const refused = (message: string, keys: string[] = []): never => {
+  throw new SecretsError('INVALID_OPTIONS', `middy-secrets: invalidate() ${message}`, { keys })
+}
+
+/** What a wrong argument is, in words: its type only, never its content. */
+const typeOf = (value: unknown): string => {
+  if (value === null) return 'null'
+  if (value instanceof Set) return 'a Set'
+  if (value instanceof Map) return 'a Map'
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`
+}
+
+/** A key as a message shows it: quoted, cut short. */
+const shown = (key: string): string =>
+  key.length <= 64 ? `'${key}'` : `'${key.slice(0, 64)}'… (${key.length} characters)`
+
+/**
+ * The indexes of the keys `invalidate()` was given, or undefined for every key. Throws INVALID_OPTIONS saying what
+ * was expected for anything but an array of keys of the map, with the key most likely meant; never a raw TypeError.
+ */
+const indexesOf = (keys: unknown, index: ReadonlyMap<string, number>): number[] | undefined => {
+  if (keys === undefined) return undefined
+  if (!Array.isArray(keys)) {
+    // invalidate('DB_PASSWORD'): one key where an array was meant. A string that is no key is not shown.
+    const key = typeof keys === 'string' ? (index.has(keys) ? keys : meant(keys, index.keys())) : undefined
+    const fix = key === undefined ? '' : `: write invalidate([${shown(key)}])`
+    return refused(`takes an array of fetchData keys, or nothing for every key; got ${typeOf(keys)}${fix}`)
+  }
+  return keys.map((key: unknown) => {
+    if (typeof key !== 'string')
+      return refused(`got ${typeOf(key)} among its keys: each is a key of fetchData, a string`)
+    const i = index.get(key)
+    if (i === undefined) {
+      const guess = meant(key, index.keys())
+      refused(`got an unknown key ${shown(key)}${guess === undefined ? '' : ` (did you mean ${shown(guess)}?)`}`, [key])
+    }
+    return i as number
+  })
+}
 
 /**
  * The framework-agnostic core: for each invocation, which rung serves each key (waiting for the store only
@@ -66,17 +107,18 @@ export class Cache {
     return undefined
   }
 
-  /** Makes the keys (all when omitted) wait for a round started after this call. */
-  invalidate(keys: readonly string[] | undefined): void {
-    const indexes = keys?.map((key) => {
-      const i = this.index.get(key)
-      if (i === undefined) {
-        throw new SecretsError('INVALID_OPTIONS', `middy-secrets: invalidate() got an unknown key '${key}'`, {
-          keys: [key],
-        })
-      }
-      return i
-    })
+  /**
+   * Makes the keys (all when omitted) wait for a round started after this call. Throws INVALID_OPTIONS for anything
+   * but an array of the map's keys (a string, an unknown key), naming what was expected.
+   */
+  invalidate(keys: unknown): void {
+    let indexes: number[] | undefined
+    try {
+      indexes = indexesOf(keys, this.index)
+    } catch (error) {
+      if (error instanceof SecretsError) throw error
+      refused('could not read its argument (a getter or Proxy threw)')
+    }
     this.refresher.invalidate(indexes, this.opts.clock.now())
     this.nextCheckAt = Number.NEGATIVE_INFINITY
   }

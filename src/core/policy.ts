@@ -52,7 +52,8 @@ export const refreshPoint = (
 
 /**
  * The store saying no — as opposed to failing. An answer ends stale service at once and is checked again on
- * the normal schedule; a fault keeps the last good value and is retried on the backoff.
+ * the normal schedule; a fault keeps the last good value and is retried on the backoff. Every other reason is a
+ * fault, `sdk_missing` included: what could not be loaded may load at a later attempt.
  */
 export const isAnswer = (reason: Reason): boolean =>
   reason === 'not_found' || reason === 'access_denied' || reason === 'kms_denied'

@@ -38,7 +38,11 @@ export interface SecretsInstance<O extends SecretsOptions<FetchData>> {
    * to the same frozen object, without I/O.
    */
   get(context?: BudgetContext): Promise<Readonly<SecretValues<O['fetchData']>>>
-  /** Makes the keys (all when omitted) expired: the next `get()` (or invocation) waits for a fresh fetch. */
+  /**
+   * Makes the keys (all when omitted) expired: the next `get()` (or invocation) waits for a fresh fetch. Throws a
+   * SecretsError `INVALID_OPTIONS` for anything but an array of keys of `fetchData` (`invalidate('A')` names
+   * `invalidate(['A'])`; an unknown key names the key probably meant).
+   */
   invalidate(keys?: readonly (keyof O['fetchData'] & string)[]): void
   /** Per key: the rung serving it, the value's age, the last failure's reason; store calls so far. Never values. */
   stats(): SecretsStats

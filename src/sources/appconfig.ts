@@ -1,6 +1,6 @@
 import { classifyError } from '../classify.js'
 import type { StoreKind } from './kind.js'
-import { type ClientClass, createClient, LazySource, once, start, thenOrNow } from './lazy.js'
+import { type ClientClass, createClient, LazySource, loadSdk, once, start, thenOrNow } from './lazy.js'
 import type { SourceRef } from './source.js'
 import type { AppConfigModule } from './stores/appconfig.js'
 
@@ -64,6 +64,9 @@ export const appConfigKind: StoreKind = {
     actions: () => 'appconfig:StartConfigurationSession and appconfig:GetLatestConfiguration',
     missing: () =>
       'create the application, environment and configuration profile (and deploy a configuration) or fix their names',
+    // The identifiers are checked at construction as StartConfigurationSession takes them.
+    invalidRequest: () =>
+      'check the entry (application, environment and configuration profile, by name or id); if it is right, report it to middy-secrets with the error name and request id',
     quota: 'raise its quota',
     endpoint: 'appconfigdata',
   },
@@ -80,16 +83,17 @@ export const appConfigKind: StoreKind = {
         thenOrNow(modules(), ({ AppConfigSource }) => {
           // The source takes its SDK on its first fetch, and reports a missing one per entry.
           const load = async () => {
-            const module = await sdkModule()
+            const module = await loadSdk(sdkModule, SDK)
             // One attempt per call: an SDK retry would send a single-use token twice. The ladder retries instead.
             const { retryStrategy: _, ...clientOptions } = settings.awsClientOptions
             const Client = settings.AwsClient ?? module.AppConfigDataClient
-            const client = createClient(Client, { ...clientOptions, maxAttempts: 1 }, opts)
+            const client = createClient(Client, { ...clientOptions, maxAttempts: 1 }, opts, appConfigKind.title)
             return { client, module }
           }
           return new AppConfigSource(load, opts.clock, classifyError)
         }),
-      SDK,
+      appConfigKind.title,
+      'stores/appconfig.js',
     )
   },
 }

@@ -12,6 +12,7 @@ const REASONS: Readonly<Record<Reason, true>> = {
   throttled: true,
   timed_out: true,
   unreachable: true,
+  sdk_missing: true,
   store_error: true,
   invalid_request: true,
   invalid_response: true,

@@ -1,7 +1,7 @@
 import { classifyError } from '../classify.js'
 import type { StoreKind } from './kind.js'
 import { SpecError, type SpecFields } from './kind.js'
-import { type ClientClass, createClient, LazySource, once, start, thenOrNow } from './lazy.js'
+import { type ClientClass, createClient, LazySource, loadSdk, once, start, thenOrNow } from './lazy.js'
 import type { SourceRef } from './source.js'
 import type { DynamoDbModule } from './stores/dynamodb.js'
 
@@ -85,7 +85,7 @@ export const parseDynamoDb = (input: string, fields: SpecFields): DynamoDbRef =>
 const modules = once(async () => {
   const [{ DynamoDbSource }, sdk] = await Promise.all([
     import('./stores/dynamodb.js'),
-    import(SDK) as Promise<DynamoDbModule & { DynamoDBClient: ClientClass }>,
+    loadSdk(() => import(SDK) as Promise<DynamoDbModule & { DynamoDBClient: ClientClass }>, SDK),
   ])
   return { DynamoDbSource, sdk }
 })
@@ -105,6 +105,14 @@ export const dynamoDbKind: StoreKind = {
       ref.kind === 'path'
         ? 'put items in the partition, or fix the table, the id or keyAttr'
         : 'put the item, or fix the table, the id, keyAttr or valueAttr',
+    // DynamoDB says only that the key does not fit the table's schema (ValidationException): every way it may not.
+    invalidRequest: (ref) => {
+      const { table, kind, entry } = ref as DynamoDbRef
+      const schema = `the entry does not fit the key schema of the table ${table} (aws dynamodb describe-table --table-name ${table}): keyAttr must be its partition key (default id), of type string (S)`
+      return kind === 'path'
+        ? schema
+        : `${schema}; an item entry reads a table keyed by the partition key alone: with a sort key, read the partition, ${entry}/`
+    },
     quota: "raise the table's read capacity (or make it on-demand)",
     endpoint: 'dynamodb',
   },
@@ -119,7 +127,8 @@ export const dynamoDbKind: StoreKind = {
     return new LazySource(
       () =>
         thenOrNow(modules(), ({ DynamoDbSource, sdk }) => {
-          const client = createClient(settings.AwsClient ?? sdk.DynamoDBClient, settings.awsClientOptions, opts)
+          const Client = settings.AwsClient ?? sdk.DynamoDBClient
+          const client = createClient(Client, settings.awsClientOptions, opts, dynamoDbKind.title)
           return new DynamoDbSource(
             client,
             sdk,
@@ -130,7 +139,8 @@ export const dynamoDbKind: StoreKind = {
             classifyError,
           )
         }),
-      SDK,
+      dynamoDbKind.title,
+      'stores/dynamodb.js',
     )
   },
 }

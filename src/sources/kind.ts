@@ -1,3 +1,4 @@
+import type { FailureInfo } from '../errors.js'
 import type { ResolvedOptions, StoreOptions } from '../options.js'
 import type { Source, SourceRef } from './source.js'
 
@@ -26,6 +27,12 @@ export interface AwsAdvice {
   actions(ref: SourceRef): string
   /** What to create or fix when the store answers that it does not exist: `create the secret or fix its name`. */
   missing(ref: SourceRef): string
+  /**
+   * What to check when the store refused the request itself (HTTP 4xx, `invalid_request`): the user's mistakes the
+   * store answers that way (a DynamoDB key that does not fit the table, a secret scheduled for deletion), and a
+   * report to middy-secrets only where the entry was checked at construction and the refusal would be our bug.
+   */
+  invalidRequest(ref: SourceRef, failure: FailureInfo): string
   /** What raises the account's quota when the store throttles it. */
   readonly quota: string
   /** The service a VPC endpoint for it names: `com.amazonaws.<region>.<endpoint>`. */
@@ -47,8 +54,11 @@ export interface StoreKind {
   readonly prefix?: string
   /** Whether an entry string is this store's. The Parameter Store kind is not asked: it takes the rest. */
   recognises(input: string): boolean
-  /** Parses an entry; throws a {@link SpecError} (or an Error about the name) when it is not a valid one. */
-  parse(input: string, fields: SpecFields): SourceRef
+  /**
+   * Parses an entry; throws a {@link SpecError} (or an Error about the name) when it is not a valid one. `settings`
+   * are the store's own option's settings (`secretsManager: { batch }`), as given; `{}` when there are none.
+   */
+  parse(input: string, fields: SpecFields, settings: Readonly<Record<string, unknown>>): SourceRef
   /** Extra object-form fields the store reads, each with what it applies to (`versionStage` → `secrets`). */
   readonly fields?: Readonly<Record<string, string>>
   /**

@@ -1,3 +1,4 @@
+import { classifyError, KnownFailure } from '../classify.js'
 import type { FailureInfo } from '../errors.js'
 import type { ResolvedOptions } from '../options.js'
 import { limitResponses } from '../response-limit.js'
@@ -6,8 +7,33 @@ import type { Outcome, Source, SourceRef } from './source.js'
 
 export type ClientClass = new (config: any) => AwsClientLike
 
-/** An SDK client as every store makes it: bounded timeouts, a bounded response size, the user's capture. */
-export const createClient = (Client: ClientClass, clientOptions: object, opts: ResolvedOptions): AwsClientLike => {
+const NODE_CODE = /^[A-Z][A-Z0-9_]{0,63}$/
+
+const codeOf = (error: unknown): string | undefined => {
+  try {
+    const code: unknown = (error as { code?: unknown } | null)?.code
+    return typeof code === 'string' && NODE_CODE.test(code) ? code : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Imports a store's SDK package. A failure is `sdk_missing` naming the package (and Node's error code, such as
+ * `ERR_MODULE_NOT_FOUND`, when it gives one): the fix is installing it, not the network.
+ */
+export const loadSdk = async <M>(load: () => M | Promise<M>, sdk: string): Promise<M> => {
+  try {
+    return await load()
+  } catch (error) {
+    const failure: FailureInfo = { reason: 'sdk_missing', detail: `${sdk} could not be loaded` }
+    const code = codeOf(error)
+    if (code !== undefined) failure.errorCode = code
+    throw new KnownFailure(failure)
+  }
+}
+
+const makeClient = (Client: ClientClass, clientOptions: object, opts: ResolvedOptions): AwsClientLike => {
   // The SDK's HTTP handler has no request timeout by default, and without throwOnRequestTimeout it only
   // warns: a hung socket would hold a fetch forever.
   // The handler arms a socket warning timer at requestTimeout + connectionTimeout: the sum must fit a Node timer.
@@ -25,6 +51,27 @@ export const createClient = (Client: ClientClass, clientOptions: object, opts: R
   return opts.awsClientCapture
     ? ((opts.awsClientCapture(client as never) as AwsClientLike | undefined) ?? client)
     : client
+}
+
+/**
+ * An SDK client as every store makes it: bounded timeouts, a bounded response size, the user's capture. A client
+ * that cannot be made (an `AwsClient` or `awsClientCapture` that throws) is `client_config` for the store `title`.
+ */
+export const createClient = (
+  Client: ClientClass,
+  clientOptions: object,
+  opts: ResolvedOptions,
+  title: string,
+): AwsClientLike => {
+  try {
+    return makeClient(Client, clientOptions, opts)
+  } catch (error) {
+    throw new KnownFailure({
+      reason: 'client_config',
+      detail: `the ${title} client could not be made (its AwsClient or awsClientCapture threw)`,
+      errorName: classifyError(error).errorName,
+    })
+  }
 }
 
 /**
@@ -77,7 +124,10 @@ export class LazySource implements Source {
 
   constructor(
     private readonly create: () => Source | Promise<Source>,
-    private readonly sdk: string,
+    /** What messages call the store: `Parameter Store`. */
+    private readonly title: string,
+    /** Its module's file in the build: `stores/ssm.js`. */
+    private readonly module: string,
   ) {}
 
   get calls(): number {
@@ -92,13 +142,17 @@ export class LazySource implements Source {
           this.loading = made
           this.source = await made
         } else this.source = made
-      } catch {
+      } catch (error) {
         // A missing package is an install fault: tried again on the backoff, once it may have been added.
         this.loading = undefined
-        const failure: FailureInfo = {
-          reason: 'unreachable',
-          detail: `${this.sdk} could not be loaded: add it to the function`,
-        }
+        const failure: FailureInfo =
+          error instanceof KnownFailure
+            ? { ...error.failure }
+            : {
+                // Not the SDK (loadSdk says so) nor the client (createClient does): this package's own module.
+                reason: 'client_config',
+                detail: `middy-secrets could not load its ${this.title} module (${this.module}): deploy it with the function`,
+              }
         for (const ref of refs) out.set(ref.id, { ok: false, failure })
         return
       }

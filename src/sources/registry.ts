@@ -1,3 +1,4 @@
+import { meant } from '../meant.js'
 import type { ResolvedOptions } from '../options.js'
 import { storePrefix } from '../parameter.js'
 import { appConfigKind } from './appconfig.js'
@@ -55,14 +56,14 @@ export const entryForms = (custom: readonly StoreKind[] = []): string => {
 export const kindOf = (input: string, custom: readonly StoreKind[] = []): StoreKind => {
   for (const kind of custom) if (kind.recognises(input)) return kind
   for (const kind of STORES) if (kind !== ssmKind && kind.recognises(input)) return kind
-  const prefix = storePrefix(input)
+  const prefixed = [...custom, ...STORES].filter((kind) => kind.prefix !== undefined)
+  const words = prefixed.map((kind) => (kind.prefix as string).slice(0, -1))
+  const prefix = storePrefix(input, words)
   if (prefix !== undefined) {
-    const known = [...custom, ...STORES]
-      .filter((kind) => kind.prefix !== undefined)
-      .map((kind) => `${kind.prefix} for ${kind.title}`)
-      .join(', ')
+    const known = prefixed.map((kind) => `${kind.prefix} for ${kind.title}`).join(', ')
+    const guess = meant(prefix, words)
     throw new Error(
-      `starts with '${prefix}:', which is not a prefix this package knows (known: ${known}; a Parameter Store name takes no prefix)`,
+      `starts with '${prefix}:', which is not a prefix this package knows${guess === undefined ? '' : `: did you mean '${guess}:'?`} (known: ${known}; a Parameter Store name takes no prefix)`,
     )
   }
   return ssmKind
@@ -70,10 +71,16 @@ export const kindOf = (input: string, custom: readonly StoreKind[] = []): StoreK
 
 /**
  * Parses one entry with the store that owns it. `fields` are the object form's extra fields that were given;
- * one that belongs to another store is refused, naming what it applies to. Throws a {@link SpecError} about a
+ * one that belongs to another store is refused, naming what it applies to. `settings` are the stores' own
+ * options' settings by store name (`{ secretsmanager: { batch: true } }`). Throws a {@link SpecError} about a
  * field, or a plain Error about the name.
  */
-export const parseEntry = (input: string, fields: SpecFields, custom: readonly StoreKind[] = []): SourceRef => {
+export const parseEntry = (
+  input: string,
+  fields: SpecFields,
+  custom: readonly StoreKind[] = [],
+  settings: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {},
+): SourceRef => {
   if (typeof input !== 'string' || input.length === 0) throw new Error('the parameter name is empty')
   const kind = kindOf(input, custom)
   for (const field of Object.keys(fields)) {
@@ -86,7 +93,7 @@ export const parseEntry = (input: string, fields: SpecFields, custom: readonly S
         : `is not read by ${kind.title}`,
     )
   }
-  return kind.parse(input, fields)
+  return kind.parse(input, fields, settings[kind.store] ?? {})
 }
 
 /** Sends each reference to the source of its store, all at once. */

@@ -2,7 +2,7 @@ import { classifyError } from '../classify.js'
 import type { ParameterRef } from '../parameter.js'
 import type { SpecFields, StoreKind } from './kind.js'
 import { SpecError } from './kind.js'
-import { type ClientClass, createClient, LazySource, once, start, thenOrNow } from './lazy.js'
+import { type ClientClass, createClient, LazySource, loadSdk, once, start, thenOrNow } from './lazy.js'
 import type { SecretsManagerModule } from './stores/secrets-manager.js'
 
 /** The prefix that sends an entry to Secrets Manager instead of Parameter Store. */
@@ -12,20 +12,44 @@ const SECRET_NAME = /^[a-zA-Z0-9/_+=.@-]{1,512}$/
 const STAGE = /^[a-zA-Z0-9_.+=@-]{1,256}$/
 const SDK = '@aws-sdk/client-secrets-manager'
 
+/** A secret as its source reads it: `batched` when `secretsManager.batch` may send it in BatchGetSecretValue. */
+export interface SecretRef extends ParameterRef {
+  readonly store: 'secretsmanager'
+  readonly batched: boolean
+}
+
+const isSecretId = (id: string): boolean => SECRET_NAME.test(id) || SECRET_ARN.test(id)
+
 /** A Secrets Manager secret: `secretsmanager:<name or ARN>`, or a secret ARN as it is. */
-const parse = (input: string, fields: SpecFields): ParameterRef => {
+const parse = (input: string, fields: SpecFields, settings: Readonly<Record<string, unknown>>): SecretRef => {
   const secretId = input.startsWith(SECRETS_MANAGER) ? input.slice(SECRETS_MANAGER.length) : input
   const versionStage = fields.versionStage
   if (versionStage !== undefined && typeof versionStage !== 'string') {
     throw new SpecError('versionStage', 'must be a string')
   }
-  if (!SECRET_NAME.test(secretId) && !SECRET_ARN.test(secretId)) {
+  if (!isSecretId(secretId)) {
+    // `prod/db:AWSPREVIOUS`, as Parameter Store takes a selector: no secret name or ARN holds that colon.
+    const bare = secretId.replace(/:[^:]*$/, '')
+    if (bare !== secretId && isSecretId(bare)) {
+      throw new Error(
+        "has a selector after ':', which a secret takes as versionStage: { name: 'secretsmanager:<name>', versionStage: '<stage>' }",
+      )
+    }
     throw new Error('is not a secret name (1–512 of a-z A-Z 0-9 / _ + = . @ -) or secret ARN')
+  }
+  // AWS allows a name ending in /, but everywhere else in a map that means a path: most likely every secret under
+  // prod/ was meant, which Secrets Manager does not read. A secret really named so is read by its full ARN.
+  if (secretId.endsWith('/')) {
+    throw new Error(
+      'ends in /: a secret is one value, not a path (only Parameter Store names ending in / are paths); name one secret, or give the full ARN (…:secret:<name>-AbCdEf) of a secret whose name ends in /',
+    )
   }
   if (versionStage !== undefined && !STAGE.test(versionStage)) throw new Error('has an invalid versionStage')
   const stage = versionStage === 'AWSCURRENT' ? '' : (versionStage ?? '')
   return {
     store: 'secretsmanager',
+    // Only secrets on AWSCURRENT go in batches (BatchGetSecretValue takes no stage).
+    batched: settings.batch === true && stage === '',
     kind: 'secret',
     id: `${SECRETS_MANAGER}${secretId}:${stage}`,
     name: secretId,
@@ -45,7 +69,14 @@ export const secretsManagerKind: StoreKind = {
   store: 'secretsmanager',
   title: 'Secrets Manager',
   aws: {
-    actions: () => 'secretsmanager:GetSecretValue; with secretsManager.batch also secretsmanager:BatchGetSecretValue',
+    actions: (ref) =>
+      (ref as SecretRef).batched
+        ? 'secretsmanager:GetSecretValue, and secretsmanager:BatchGetSecretValue for secretsManager.batch'
+        : 'secretsmanager:GetSecretValue',
+    invalidRequest: (ref, f) =>
+      f.errorName === 'InvalidRequestException'
+        ? 'a secret scheduled for deletion is refused until it is restored: restore it (RestoreSecret) or fix the entry'
+        : `check ${(ref as SecretRef).selector ? 'the entry and its versionStage; if they are' : 'the entry; if it is'} right, report it to middy-secrets with the error name and request id`,
     missing: () => 'create the secret or fix its name or versionStage',
     quota: 'raise its quota, or read up to 20 secrets a call with secretsManager: { batch: true }',
     endpoint: 'secretsmanager',
@@ -65,13 +96,14 @@ export const secretsManagerKind: StoreKind = {
         thenOrNow(modules(), ({ SecretsManagerSource }) => {
           // The Secrets Manager source takes its SDK on its first fetch, and reports a missing one per secret.
           const load = async () => {
-            const module = await sdkModule()
+            const module = await loadSdk(sdkModule, SDK)
             const Client = settings.AwsClient ?? module.SecretsManagerClient
-            return { client: createClient(Client, settings.awsClientOptions, opts), module }
+            return { client: createClient(Client, settings.awsClientOptions, opts, secretsManagerKind.title), module }
           }
           return new SecretsManagerSource(load, settings.settings.batch === true, classifyError)
         }),
-      SDK,
+      secretsManagerKind.title,
+      'stores/secrets-manager.js',
     )
   },
 }

@@ -2,7 +2,7 @@ import { classifyError } from '../classify.js'
 import { parseSsm } from '../parameter.js'
 import type { StoreKind } from './kind.js'
 import { SpecError } from './kind.js'
-import { type ClientClass, createClient, LazySource, once, start, thenOrNow } from './lazy.js'
+import { type ClientClass, createClient, LazySource, loadSdk, once, start, thenOrNow } from './lazy.js'
 import type { SsmModule } from './stores/ssm.js'
 
 const SDK = '@aws-sdk/client-ssm'
@@ -12,7 +12,7 @@ const PATHS = 'Parameter Store paths (names ending in /)'
 const modules = once(async () => {
   const [{ SsmSource }, sdk] = await Promise.all([
     import('./stores/ssm.js'),
-    import(SDK) as Promise<SsmModule & { SSMClient: ClientClass }>,
+    loadSdk(() => import(SDK) as Promise<SsmModule & { SSMClient: ClientClass }>, SDK),
   ])
   return { SsmSource, sdk }
 })
@@ -36,6 +36,9 @@ export const ssmKind: StoreKind = {
       ref.kind === 'path'
         ? 'create parameters under the path or fix it'
         : 'create the parameter or fix its name, version or label',
+    // Entries are checked against SSM's own naming rules at construction: a refusal of one that passed is ours.
+    invalidRequest: () =>
+      `check the entry (its name, version or label) and that ${SDK} is 3.910 or later; if both are right, report it to middy-secrets with the error name and request id`,
     quota: 'raise its throughput (the higher-throughput setting)',
     endpoint: 'ssm',
   },
@@ -57,10 +60,11 @@ export const ssmKind: StoreKind = {
     return new LazySource(
       () =>
         thenOrNow(modules(), ({ SsmSource, sdk }) => {
-          const client = createClient(opts.AwsClient ?? sdk.SSMClient, opts.awsClientOptions, opts)
+          const client = createClient(opts.AwsClient ?? sdk.SSMClient, opts.awsClientOptions, opts, ssmKind.title)
           return new SsmSource(() => client, sdk, classifyError)
         }),
-      SDK,
+      ssmKind.title,
+      'stores/ssm.js',
     )
   },
 }

@@ -67,12 +67,10 @@ export class AppConfigSource implements Source<AppConfigRef> {
     try {
       this.loaded ??= this.load()
       sdk = await this.loaded
-    } catch {
+    } catch (error) {
+      // The SDK package missing (sdk_missing) or the client not made (client_config): tried again next round.
       this.loaded = undefined
-      const failure: FailureInfo = {
-        reason: 'unreachable',
-        detail: '@aws-sdk/client-appconfigdata could not be loaded: add it to the function',
-      }
+      const failure = this.classify(error)
       for (const ref of refs) out.set(ref.id, { ok: false, failure })
       return
     }

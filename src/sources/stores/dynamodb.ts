@@ -49,6 +49,35 @@ const textOf = (value: unknown): string | undefined => {
   return undefined
 }
 
+// DynamoDB's attribute types other than S and N, as the SDK names the one member it sets, and how such a value is
+// stored as text instead.
+const OTHER_TYPES: Readonly<Record<string, readonly [string, string]>> = {
+  M: ['a map', "JSON as text with transform: 'json'"],
+  L: ['a list', "JSON as text with transform: 'json'"],
+  BOOL: ['a boolean', "true or false as text with transform: 'boolean'"],
+  NULL: ['null', ''],
+  B: ['a binary', 'binary data as base64 text'],
+  SS: ['a string set', "a list as comma-separated text with transform: 'stringList'"],
+  NS: ['a number set', "a list as comma-separated text with transform: 'stringList'"],
+  BS: ['a binary set', 'binary data as base64 text'],
+}
+
+/** An attribute name as a message shows it: quoted, and cut short (an attribute name may be 64 KB). */
+const attrName = (name: string): string => `'${name.length <= 64 ? name : `${name.slice(0, 64)}…`}'`
+
+/**
+ * The failure for an attribute that holds a type this package does not serve: its name and type, never its content
+ * (`the item's value attribute 'value' is a map (M): …`). The store answered well, the data is what to change; an
+ * attribute of no DynamoDB type at all is a malformed answer.
+ */
+const unusable = (what: string, name: string, value: unknown): Outcome => {
+  const type = isObject(value) ? Object.keys(OTHER_TYPES).find((t) => value[t] !== undefined) : undefined
+  if (type === undefined) return INVALID_RESPONSE
+  const [words, instead] = OTHER_TYPES[type] as readonly [string, string]
+  const detail = `${what} ${attrName(name)} is ${words} (${type}): store text (S) or a number (N)${instead ? `; ${instead}` : ''}`
+  return { ok: false, failure: { reason: 'invalid_response', detail } }
+}
+
 /** One item to read: the references that read it (with other value attributes, perhaps) share one key. */
 interface Wanted {
   readonly id: string
@@ -64,7 +93,7 @@ const outcomeOf = (item: Attrs, valueAttr: string): Outcome => {
   const value = item[valueAttr]
   if (value === undefined) return NOT_FOUND
   const text = textOf(value)
-  return text === undefined ? INVALID_RESPONSE : { ok: true, raw: text }
+  return text === undefined ? unusable("the item's value attribute", valueAttr, value) : { ok: true, raw: text }
 }
 
 /** A call refused for one table, or one key, of several: each table (then each key) gets its own call. */
@@ -269,6 +298,8 @@ export class DynamoDbSource implements Source<DynamoDbRef> {
   }
 
   private async fetchPartition(ref: DynamoDbRef, signal: AbortSignal, out: Map<string, Outcome>): Promise<void> {
+    // An item whose sort or value attribute has a type this package does not serve fails the partition, saying so.
+    let bad: Outcome | undefined
     const page = async (start: Attrs | undefined): Promise<Page<Attrs> | undefined> => {
       const result = await this.send(
         new this.sdk.QueryCommand({
@@ -295,13 +326,20 @@ export class DynamoDbSource implements Source<DynamoDbRef> {
         if (sort === undefined || value === undefined) continue
         const name = textOf(sort)
         const text = textOf(value)
-        if (name === undefined || text === undefined) return undefined
+        if (name === undefined || text === undefined) {
+          bad =
+            name === undefined
+              ? unusable("an item's sort attribute", ref.sortAttr, sort)
+              : unusable("an item's value attribute", ref.valueAttr, value)
+          return undefined
+        }
         values.push([name, text])
       }
       return { values, next }
     }
     try {
-      out.set(ref.id, await readPages(MAX_PAGES, page, (key) => JSON.stringify(key)))
+      const outcome = await readPages(MAX_PAGES, page, (key) => JSON.stringify(key))
+      out.set(ref.id, bad ?? outcome)
     } catch (error) {
       out.set(ref.id, { ok: false, failure: this.classify(error) })
     }

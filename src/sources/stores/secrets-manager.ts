@@ -1,5 +1,4 @@
 import type { Classify } from '../../classify.js'
-import type { FailureInfo } from '../../errors.js'
 import type { ParameterRef } from '../../parameter.js'
 import type { AwsClientLike } from '../../types.js'
 import { INVALID_RESPONSE } from '../answers.js'
@@ -58,10 +57,14 @@ const matchBatch = (
     const { SecretId, ErrorCode } = error as { SecretId?: unknown; ErrorCode?: unknown }
     const ref = batch.find((r) => r.name === SecretId)
     if (ref !== undefined && !answers.has(ref.id)) {
-      answers.set(ref.id, {
-        ok: false,
-        failure: classify({ name: typeof ErrorCode === 'string' ? ErrorCode : '' }),
-      })
+      const name = typeof ErrorCode === 'string' ? ErrorCode : ''
+      const failure = classify({ name })
+      // An entry of Errors is the store's answer about one secret, never a network fault: a name classify does not
+      // know (InvalidRequestException for a secret scheduled for deletion) is a refusal, or the store failing inside.
+      if (failure.reason === 'unreachable') {
+        failure.reason = name === 'InternalServiceError' ? 'store_error' : 'invalid_request'
+      }
+      answers.set(ref.id, { ok: false, failure })
     }
   }
   return answers
@@ -95,12 +98,10 @@ export class SecretsManagerSource implements Source<ParameterRef> {
     try {
       this.loaded ??= this.load()
       sdk = await this.loaded
-    } catch {
+    } catch (error) {
+      // The SDK package missing (sdk_missing) or the client not made (client_config): tried again next round.
       this.loaded = undefined
-      const failure: FailureInfo = {
-        reason: 'unreachable',
-        detail: '@aws-sdk/client-secrets-manager could not be loaded: add it to the function',
-      }
+      const failure = this.classify(error)
       for (const ref of refs) out.set(ref.id, { ok: false, failure })
       return
     }

@@ -39,8 +39,8 @@ export interface SecretsMiddleware<O extends SecretsOptions<FetchData>>
   after?: undefined
   onError?: undefined
   /**
-   * Makes the keys (all when omitted) expired: the next invocation waits for a fresh fetch.
-   * @throws {@link SecretsError} `INVALID_OPTIONS` when `keys` is not an array of this map's keys.
+   * Makes the keys (all when omitted) expired: the next invocation waits for a fresh fetch. Throws a `SecretsError`
+   * (`INVALID_OPTIONS`) when `keys` is not an array of this map's keys.
    */
   invalidate(keys?: readonly (keyof O['fetchData'] & string)[]): void
   /** Per key: the rung serving it, the value's age, the last failure's reason; store calls so far. Never values. */

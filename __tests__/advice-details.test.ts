@@ -138,16 +138,20 @@ describe('credentials advice by what happened to them', () => {
 })
 
 describe('invalid_request: what to check, per store', () => {
-  test('a secret scheduled for deletion (GetSecretValue and BatchGetSecretValue): restore it, not a bug to report', async () => {
+  test('a secret scheduled for deletion (GetSecretValue and BatchGetSecretValue) is not_found, with restore advice', async () => {
     s.store.putSecret('details/deleted', canary('deleted'))
     const client = new SecretsManagerClient(s.clientOptions)
     await client.send(new DeleteSecretCommand({ SecretId: 'details/deleted', RecoveryWindowInDays: 7 }))
     client.destroy()
     for (const batch of [false, true]) {
       const error = await failure({ fetchData: { S: 'secretsmanager:details/deleted' }, secretsManager: { batch } })
-      expect(error.failures.S).toMatchObject({ reason: 'invalid_request', errorName: 'InvalidRequestException' })
+      expect(error.failures.S).toMatchObject({
+        reason: 'not_found',
+        errorName: 'InvalidRequestException',
+        detail: 'scheduled for deletion',
+      })
       expect(error.message).toMatch(
-        /^middy-secrets: no value for S \(secretsmanager:details\/deleted: invalid_request\) \[InvalidRequestException[^\]]*\]\. invalid_request: Secrets Manager refused the request itself \(HTTP 4xx\): a secret scheduled for deletion is refused until it is restored: restore it \(RestoreSecret\) or fix the entry\.$/,
+        /^middy-secrets: no value for S \(secretsmanager:details\/deleted: not_found\) \[scheduled for deletion, InvalidRequestException[^\]]*\]\. not_found: the secret is scheduled for deletion: restore it \(RestoreSecret\) in Secrets Manager, or mark the key required: false\.$/,
       )
     }
   })

@@ -1,3 +1,4 @@
+import { DeleteSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import {
   canary,
   eventually,
@@ -110,6 +111,29 @@ describe('Secrets Manager through the real SecretsManagerClient', () => {
     expect(error).toMatchObject({ code: 'UNAVAILABLE', keys: ['SM_LADDER'], parameters: ['secretsmanager:sm/ladder'] })
     expectNoCanary(everythingShown(error))
     expectNoCanary(JSON.stringify(logger.lines))
+  })
+
+  test('a secret scheduled for deletion is an answer: stale service ends at the next refresh, as for a deleted one', async () => {
+    // A deploy-time variable, set before the middleware is made (as Lambda sets it before init).
+    process.env.SM_SCHEDULED = 'deploy-time'
+    try {
+      for (const batch of [false, true]) {
+        const name = `sm/scheduled-${batch}`
+        s.store.putSecret(name, canary('sm-scheduled'))
+        const { mw, clock } = setup({ SM_SCHEDULED: `secretsmanager:${name}` }, { secretsManager: { batch } })
+        expect((await runBefore(mw)).req.context.SM_SCHEDULED).toBe(canary('sm-scheduled'))
+        const client = new SecretsManagerClient(s.clientOptions)
+        await client.send(new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: 7 }))
+        client.destroy()
+        clock.advance(1_500)
+        // staleIfError (a day by default) would keep serving a fault's last good value: not an answer's.
+        const after = await runBefore(mw)
+        expect(after.req.context.SM_SCHEDULED).toBe('deploy-time')
+        expect(mw.stats().keys.SM_SCHEDULED).toMatchObject({ rung: 'env', reason: 'not_found' })
+      }
+    } finally {
+      delete process.env.SM_SCHEDULED
+    }
   })
 
   test('one map, both stores: each reference goes to its own, in one round', async () => {

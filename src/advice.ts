@@ -74,7 +74,7 @@ const credentials = (f: FailureInfo, s: StoreFacts): string => {
  * variable".
  */
 const AWS_ADVICE: Record<Reason, Advice> = {
-  not_found: (_, ref, s, aws) => `${aws.missing(ref)} in ${s.title}, or mark the key required: false`,
+  not_found: (f, ref, s, aws) => `${aws.missing(ref, f)} in ${s.title}, or mark the key required: false`,
   access_denied: (f, ref, s, aws) =>
     `allow the function's role to read ${f.resourceArn ?? `it in ${s.title}`} (${aws.actions(ref)})`,
   kms_denied: (f, _, s) =>

@@ -18,6 +18,7 @@ const THROTTLE_ERRORS = new Set([
   'RequestLimitExceeded',
   'SlowDown',
 ])
+const SCHEDULED_FOR_DELETION = /marked for deletion|scheduled for deletion/i
 const NOT_FOUND_ERRORS = new Set(['ParameterNotFound', 'ParameterVersionNotFound', 'ResourceNotFoundException'])
 const ACCESS_ERRORS = new Set(['AccessDeniedException', 'AccessDenied'])
 // The SDK's own (no credentials found) and the store's (credentials it does not accept).
@@ -126,6 +127,9 @@ const reasonOf = (e: SdkLike, name: string, status: number | undefined, message:
   if (ACCESS_ERRORS.has(name)) return /\bkms:|AWSKMS/i.test(message) ? 'kms_denied' : 'access_denied'
   if (THROTTLE_ERRORS.has(name) || status === 429) return 'throttled'
   if (NOT_FOUND_ERRORS.has(name)) return 'not_found'
+  // Secrets Manager refuses a secret scheduled for deletion with InvalidRequestException ("…because it was marked
+  // for deletion"): deleted, as far as serving it goes, so an answer that ends stale service like ResourceNotFound.
+  if (name === 'InvalidRequestException' && SCHEDULED_FOR_DELETION.test(message)) return 'not_found'
   if (name === 'TimeoutError' || name === 'AbortError') return 'timed_out'
   if (status !== undefined && status >= 500) return 'store_error'
   if (status !== undefined && status >= 400) return 'invalid_request'
@@ -173,6 +177,7 @@ export const classifyError = (error: unknown): FailureInfo => {
   if (typeof requestId === 'string' && SAFE_ID.test(requestId)) info.requestId = requestId
   const host = hostOf(e)
   if (host !== undefined) info.host = host
+  if (reason === 'not_found' && name === 'InvalidRequestException') info.detail = 'scheduled for deletion'
   if (reason === 'access_denied' || reason === 'kms_denied') {
     const arn = DENIED_ARN.exec(message)?.[1]?.replace(/[.:]+$/, '')
     if (arn !== undefined) info.resourceArn = arn

@@ -25,8 +25,11 @@ export class SpecError extends Error {
 export interface AwsAdvice {
   /** The IAM actions that read the reference: `ssm:GetParameters` for a name, `ssm:GetParametersByPath` for a path. */
   actions(ref: SourceRef): string
-  /** What to create or fix when the store answers that it does not exist: `create the secret or fix its name`. */
-  missing(ref: SourceRef): string
+  /**
+   * What to create or fix when the store answers that it does not exist: `create the secret or fix its name`; the
+   * failure says why when the store gave more (`detail`: a secret scheduled for deletion).
+   */
+  missing(ref: SourceRef, failure: FailureInfo): string
   /**
    * What to check when the store refused the request itself (HTTP 4xx, `invalid_request`): the user's mistakes the
    * store answers that way (a DynamoDB key that does not fit the table, a secret scheduled for deletion), and a

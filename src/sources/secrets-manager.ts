@@ -75,9 +75,12 @@ export const secretsManagerKind: StoreKind = {
         : 'secretsmanager:GetSecretValue',
     invalidRequest: (ref, f) =>
       f.errorName === 'InvalidRequestException'
-        ? 'a secret scheduled for deletion is refused until it is restored: restore it (RestoreSecret) or fix the entry'
+        ? 'the secret is not readable in its current state (most often scheduled for deletion: restore it with RestoreSecret) or the entry is wrong'
         : `check ${(ref as SecretRef).selector ? 'the entry and its versionStage; if they are' : 'the entry; if it is'} right, report it to middy-secrets with the error name and request id`,
-    missing: () => 'create the secret or fix its name or versionStage',
+    missing: (_, f) =>
+      f.detail === 'scheduled for deletion'
+        ? 'the secret is scheduled for deletion: restore it (RestoreSecret)'
+        : 'create the secret or fix its name or versionStage',
     quota: 'raise its quota, or read up to 20 secrets a call with secretsManager: { batch: true }',
     endpoint: 'secretsmanager',
   },

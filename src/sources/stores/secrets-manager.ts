@@ -54,11 +54,12 @@ const matchBatch = (
   }
   for (const error of Errors ?? []) {
     if (typeof error !== 'object' || error === null) return undefined
-    const { SecretId, ErrorCode } = error as { SecretId?: unknown; ErrorCode?: unknown }
+    const { SecretId, ErrorCode, Message } = error as { SecretId?: unknown; ErrorCode?: unknown; Message?: unknown }
     const ref = batch.find((r) => r.name === SecretId)
     if (ref !== undefined && !answers.has(ref.id)) {
       const name = typeof ErrorCode === 'string' ? ErrorCode : ''
-      const failure = classify({ name })
+      // The message is read only to classify (a secret scheduled for deletion), never kept.
+      const failure = classify({ name, message: typeof Message === 'string' ? Message : '' })
       // An entry of Errors is the store's answer about one secret, never a network fault: a name classify does not
       // know (InvalidRequestException for a secret scheduled for deletion) is a refusal, or the store failing inside.
       if (failure.reason === 'unreachable') {

@@ -133,6 +133,13 @@ test.each([
   expect((await refusal(argv)).message).toMatch(message)
 })
 
+test('a seed file saved with a byte order mark (as Windows editors do) is read', async () => {
+  const file = seedFile(`\uFEFF${JSON.stringify({ parameters: { '/bom/a': 'fake-value' } })}`)
+  const { cli, err } = await run(['--port', '0', '--seed', file])
+  expect(err).toContain('1 parameter,')
+  expect(cli?.store.engine.size).toBe(1)
+})
+
 test('a seed file that is not JSON, or not a seed, is refused without quoting its content', async () => {
   const file = seedFile('{"parameters": {"/a": "CANARY-7f3a-x"')
   const broken = await refusal(['--port', '0', '--seed', file])

@@ -82,6 +82,8 @@ const readJson = (file: string, flag: string): unknown => {
   } catch (error) {
     throw ioError(flag, file, 'read', error)
   }
+  // Editors on Windows save UTF-8 with a byte order mark, which JSON.parse refuses: it is not part of the JSON.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
   try {
     return JSON.parse(text)
   } catch {

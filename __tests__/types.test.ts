@@ -131,6 +131,13 @@ describe('type tests (tsc on __tests__/types against dist/index.d.ts)', () => {
     expect(result.out).toMatch(/\/dist\/index\.d\.ts/)
   })
 
+  test('under exactOptionalPropertyTypes (strict presets) the middleware still fits .use()', async () => {
+    const result = await runNode([tsc, '-p', '__tests__/types/exact/tsconfig.json', '--listFiles'], {}, 60_000)
+    expect(result.out.split('\n').filter((line) => line.includes('error TS'))).toEqual([])
+    expect(result.code).toBe(0)
+    expect(result.out).toContain('__tests__/types/exact/use.ts')
+  })
+
   test('a project without the AWS SDK installed still compiles, and its context is still typed', async () => {
     // The SDK config types are type-only imports: with skipLibCheck (tsc --init's default) they degrade to
     // `any` where the SDK is not installed, and nothing else changes.

@@ -36,8 +36,9 @@ export interface SecretsMiddleware<O extends SecretsOptions<FetchData>>
    * Declared as a method so a middleware for one map is assignable to `SecretsMiddleware<SecretsOptions>`.
    */
   before(request: Request<unknown, any, Error, ContextOf<O>, SecretValues<O['fetchData']>>): Promise<void> | undefined
-  after?: undefined
-  onError?: undefined
+  // `never`, not `undefined`: with exactOptionalPropertyTypes an optional `undefined` does not fit middy's hooks.
+  after?: never
+  onError?: never
   /**
    * Makes the keys (all when omitted) expired: the next invocation waits for a fresh fetch. Throws a `SecretsError`
    * (`INVALID_OPTIONS`) when `keys` is not an array of this map's keys.

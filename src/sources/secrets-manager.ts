@@ -75,7 +75,7 @@ export const secretsManagerKind: StoreKind = {
         : 'secretsmanager:GetSecretValue',
     invalidRequest: (ref, f) =>
       f.errorName === 'InvalidRequestException'
-        ? 'the secret is not readable in its current state (most often scheduled for deletion: restore it with RestoreSecret) or the entry is wrong'
+        ? 'the secret is not readable in its current state (a secret scheduled for deletion is reported as not_found) or the entry is wrong'
         : `check ${(ref as SecretRef).selector ? 'the entry and its versionStage; if they are' : 'the entry; if it is'} right, report it to middy-secrets with the error name and request id`,
     missing: (_, f) =>
       f.detail === 'scheduled for deletion'

@@ -59,7 +59,7 @@ session() { # session PROFILE: a new session on ci/prod/PROFILE, polled no soone
     --configuration-profile-identifier "$1" --required-minimum-poll-interval-in-seconds 15 --query InitialConfigurationToken
 }
 poll() { # poll TOKEN FILE: the configuration into FILE; prints interval, content type, version label, next token
-  text appconfigdata get-latest-configuration --configuration-token "$1" "$2" \
+  text appconfigdata get-latest-configuration --configuration-token="$1" "$2" \
     --query '[NextPollIntervalInSeconds, ContentType, VersionLabel, NextPollConfigurationToken]'
 }
 now_ms() { date +%s%3N; }
@@ -70,8 +70,8 @@ first_poll=$(now_ms)
 check 'get-latest-configuration: the configuration written to the file' "$flags" "$(cat "$work/flags.1")"
 check 'get-latest-configuration: interval, content type, version label' '15 application/json v1' "$interval $type $label"
 check 'get-latest-configuration: a next token, not the one sent' 'yes' "$([ -n "$next" ] && [ "$next" != "$initial" ] && echo yes || echo no)"
-check_error 'a token used twice' BadRequestException aws appconfigdata get-latest-configuration --configuration-token "$initial" "$work/reused"
-check_error 'a made-up token' BadRequestException aws appconfigdata get-latest-configuration --configuration-token bogus "$work/bogus"
+check_error 'a token used twice' BadRequestException aws appconfigdata get-latest-configuration --configuration-token="$initial" "$work/reused"
+check_error 'a made-up token' BadRequestException aws appconfigdata get-latest-configuration --configuration-token=bogus "$work/bogus"
 check_error 'a profile that does not exist' ResourceNotFoundException aws appconfigdata start-configuration-session \
   --application-identifier ci --environment-identifier prod --configuration-profile-identifier nope
 check_error 'an application that does not exist' ResourceNotFoundException aws appconfigdata start-configuration-session \
@@ -157,7 +157,7 @@ if [ "$left" -gt 0 ]; then sleep "$(printf '%d.%03d' $((left / 1000)) $((left % 
 IFS=$'\t' read -r interval _ _ again < <(poll "$next" "$work/flags.2")
 check 'unchanged: an empty configuration' '0' "$(wc -c <"$work/flags.2" | tr -d ' ')"
 check 'unchanged: the interval and a new next token' '15 yes' "$interval $([ -n "$again" ] && [ "$again" != "$next" ] && echo yes || echo no)"
-check_error 'a poll sooner than the interval' BadRequestException aws appconfigdata get-latest-configuration --configuration-token "$again" "$work/early"
+check_error 'a poll sooner than the interval' BadRequestException aws appconfigdata get-latest-configuration --configuration-token="$again" "$work/early"
 
 echo '--- boto3'
 boto=$(python3 "$here/boto3_sequence.py" 2>&1)

@@ -8,6 +8,7 @@ export type { Outcome, RawValue, Source, SourceRef } from './sources/source.js'
 export type {
   AppConfigOptions,
   AwsClientLike,
+  ClientOverrides,
   Clock,
   DynamoDbOptions,
   FetchData,

@@ -315,7 +315,7 @@ export interface DynamoDbOptions {
    * applies).
    * @defaultValue the top-level `awsClientOptions`
    */
-  readonly awsClientOptions?: Readonly<DynamoDBClientConfig>
+  readonly awsClientOptions?: ClientOverrides<DynamoDBClientConfig>
   /**
    * The DynamoDB client class.
    * @defaultValue `DynamoDBClient` from `@aws-sdk/client-dynamodb`
@@ -324,6 +324,19 @@ export interface DynamoDbOptions {
     config: DynamoDBClientConfig,
   ) => AwsClientLike
 }
+
+/**
+ * A store's own client options, laid over the top-level `awsClientOptions` field by field: each field given wins,
+ * and a field given as `undefined` removes the top-level one for that store (so the SDK's default applies), which
+ * strict projects (`exactOptionalPropertyTypes`) may write too. `C` is the store client's config type.
+ *
+ * @example
+ * ```ts
+ * const own: ClientOverrides<SecretsManagerClientConfig> = { region: 'eu-central-1', endpoint: undefined }
+ * secrets({ fetchData: { DB: 'secretsmanager:prod/db' }, secretsManager: { awsClientOptions: own } })
+ * ```
+ */
+export type ClientOverrides<C> = { readonly [K in keyof C]?: C[K] | undefined }
 
 /**
  * How configuration profiles are read from AWS AppConfig. The client comes from the optional peer dependency
@@ -347,7 +360,7 @@ export interface AppConfigOptions {
    * default applies). `maxAttempts` is always 1.
    * @defaultValue the top-level `awsClientOptions`
    */
-  readonly awsClientOptions?: Readonly<AppConfigDataClientConfig>
+  readonly awsClientOptions?: ClientOverrides<AppConfigDataClientConfig>
   /**
    * The AppConfig Data client class.
    * @defaultValue `AppConfigDataClient` from `@aws-sdk/client-appconfigdata`
@@ -380,7 +393,7 @@ export interface SecretsManagerOptions {
    * applies).
    * @defaultValue the top-level `awsClientOptions`
    */
-  readonly awsClientOptions?: Readonly<SecretsManagerClientConfig>
+  readonly awsClientOptions?: ClientOverrides<SecretsManagerClientConfig>
   /**
    * The Secrets Manager client class.
    * @defaultValue `SecretsManagerClient` from `@aws-sdk/client-secrets-manager`

@@ -62,9 +62,9 @@ describe('the shipped declarations', () => {
       '(client: SSMClient | SecretsManagerClient | AppConfigDataClient | DynamoDBClient) => unknown',
     )
     const sm = Object.fromEntries(members('SecretsManagerOptions').map((f) => [f.field, f.type]))
-    expect(sm.awsClientOptions).toBe('Readonly<SecretsManagerClientConfig>')
+    expect(sm.awsClientOptions).toBe('ClientOverrides<SecretsManagerClientConfig>')
     const appConfig = Object.fromEntries(members('AppConfigOptions').map((f) => [f.field, f.type]))
-    expect(appConfig.awsClientOptions).toBe('Readonly<AppConfigDataClientConfig>')
+    expect(appConfig.awsClientOptions).toBe('ClientOverrides<AppConfigDataClientConfig>')
     expect(appConfig.AwsClient).toBe('new (config: AppConfigDataClientConfig) => AwsClientLike')
     expect(Object.fromEntries(members('KeyStats').map((f) => [f.field, f.type])).reason).toBe('Reason | undefined')
   })

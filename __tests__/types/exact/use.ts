@@ -8,7 +8,8 @@ export const handler = middy()
     secrets({
       fetchData: { TOKEN: '/bots/token', DB: 'secretsmanager:prod/db', FLAGS: 'appconfig:shop/prod/flags' },
       awsClientOptions: { region: 'eu-west-1' },
-      secretsManager: { batch: true, awsClientOptions: { maxAttempts: 1 } },
+      // A store's own field set to undefined unsets the top-level one: writable under exactOptionalPropertyTypes.
+      secretsManager: { batch: true, awsClientOptions: { maxAttempts: 1, endpoint: undefined } },
       appConfig: { awsClientOptions: { region: 'eu-central-1' } },
     }),
   )

@@ -4,7 +4,7 @@
  * about that store and names no AWS service. Every reason × every store, then end to end through real stores.
  */
 import { advice } from '../src/advice.js'
-import type { FailureInfo, Reason } from '../src/errors.js'
+import { REASONS as ALL_REASONS, type FailureInfo, type Reason } from '../src/errors.js'
 import { SecretsError, type Source, secrets } from '../src/index.js'
 import { customKind } from '../src/sources/custom.js'
 import { parseEntry } from '../src/sources/registry.js'
@@ -12,21 +12,8 @@ import { useDynalite } from './support/dynalite.js'
 import { manualClock, recordingLogger, runBefore, useStore } from './support/harness.js'
 import { closedPort } from './support/scripted.js'
 
-const REASONS: readonly Reason[] = [
-  'not_found',
-  'access_denied',
-  'kms_denied',
-  'client_config',
-  'credentials',
-  'throttled',
-  'timed_out',
-  'unreachable',
-  'store_error',
-  'invalid_request',
-  'invalid_response',
-  'transform_failed',
-  'key_collision',
-]
+// Every reason, sdk_missing included: the one list the package keeps.
+const REASONS = Object.keys(ALL_REASONS) as Reason[]
 // About the value or the map: the same words whatever the store.
 const STORE_FREE: ReadonlySet<Reason> = new Set(['transform_failed', 'key_collision'])
 

@@ -41,6 +41,25 @@ export type Reason =
   | 'transform_failed'
   | 'key_collision'
 
+// Every reason, once (the compiler fails here when the union grows and this does not): a user's source answering
+// anything else reports `store_error`; tests walk it. Internal: not exported from the package.
+export const REASONS: Readonly<Record<Reason, true>> = {
+  not_found: true,
+  access_denied: true,
+  kms_denied: true,
+  client_config: true,
+  credentials: true,
+  throttled: true,
+  timed_out: true,
+  unreachable: true,
+  sdk_missing: true,
+  store_error: true,
+  invalid_request: true,
+  invalid_response: true,
+  transform_failed: true,
+  key_collision: true,
+}
+
 /**
  * What kind of failure a {@link SecretsError} reports.
  *

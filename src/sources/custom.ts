@@ -1,24 +1,7 @@
-import type { FailureInfo, Reason } from '../errors.js'
+import { type FailureInfo, REASONS, type Reason } from '../errors.js'
 import type { StoreKind } from './kind.js'
 import type { Outcome, RawValue, Source, SourceRef } from './source.js'
 
-// Every reason a store may report: a user's source answering anything else reports `store_error`.
-const REASONS: Readonly<Record<Reason, true>> = {
-  not_found: true,
-  access_denied: true,
-  kms_denied: true,
-  client_config: true,
-  credentials: true,
-  throttled: true,
-  timed_out: true,
-  unreachable: true,
-  sdk_missing: true,
-  store_error: true,
-  invalid_request: true,
-  invalid_response: true,
-  transform_failed: true,
-  key_collision: true,
-}
 const ERROR_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/
 
 const errorNameOf = (error: unknown): string | undefined => {

@@ -126,7 +126,7 @@ describe('the exact advice, per store', () => {
     [
       'vault:bots/token',
       'store_error',
-      'the vault store failed (its fetch threw, or it answered store_error); it is retried with backoff: check that store',
+      'the vault store failed (its fetch threw, or it answered store_error or a reason this package does not have); it is retried with backoff: check that store',
     ],
     [
       'vault:bots/token',
@@ -171,7 +171,7 @@ describe('end to end: the error names the advice of the store that failed', () =
     }
     const error = await failure({ fetchData: { K: 'vault:bots/token' }, stores: { vault: thrower } })
     expect(error.message).toBe(
-      'middy-secrets: no value for K (vault:bots/token: store_error) [VaultDown]. store_error: the vault store failed (its fetch threw, or it answered store_error); it is retried with backoff: check that store.',
+      'middy-secrets: no value for K (vault:bots/token: store_error) [VaultDown]. store_error: the vault store failed (its fetch threw, or it answered store_error or a reason this package does not have); it is retried with backoff: check that store.',
     )
     expect(error.message).not.toMatch(NO_AWS)
   })
@@ -192,7 +192,7 @@ describe('end to end: the error names the advice of the store that failed', () =
       'store_error: Secrets Manager failed inside (HTTP 5xx); it is retried with backoff, check AWS Health if it lasts. ',
     )
     expect(error.message).toMatch(
-      /store_error: the vault store failed \(its fetch threw, or it answered store_error\); it is retried with backoff: check that store\.$/,
+      /store_error: the vault store failed \(its fetch threw, or it answered store_error or a reason this package does not have\); it is retried with backoff: check that store\.$/,
     )
   })
 

@@ -124,7 +124,7 @@ const OWN_ADVICE: Record<Reason, (f: FailureInfo, s: StoreFacts) => string> = {
   sdk_missing: (_, s) =>
     `${s.title} could not load a package its source needs: add that package to the function's dependencies`,
   store_error: (_, s) =>
-    `${s.title} failed (its fetch threw, or it answered store_error); it is retried with backoff: check that store`,
+    `${s.title} failed (its fetch threw, or it answered store_error or a reason this package does not have); it is retried with backoff: check that store`,
   invalid_request: (_, s) => `${s.title} refused the request: check what follows '${s.prefix}'`,
   invalid_response: (_, s) =>
     `${s.title} answered something that is not a value of the entry's shape (a string; for an entry ending in / an object of strings): check its source`,
